@@ -1,0 +1,80 @@
+"""Composition root: ``create_app()`` builds the Engage application.
+
+Serve with ``gunicorn "app:create_app()"``; nothing is built at import time.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from flask import Flask
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Create and configure an Engage app.
+
+    :param test_config: settings applied last, over the environment (tests use it).
+    """
+    instance_path = (test_config or {}).get("INSTANCE_PATH") or os.environ.get(
+        "ENGAGE_INSTANCE_PATH"
+    )
+    app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
+    from engage.config import load_config
+
+    load_config(app, test_config)
+    app.jinja_env.add_extension("jinja2.ext.do")
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from engage import models  # noqa: F401  (registers every table on the metadata)
+    from engage.database import configure_engine
+    from engage.extensions import csrf, db, login_manager, migrate
+    from engage.security import register_security_headers
+
+    db.init_app(app)
+    with app.app_context():
+        configure_engine(app, db.engine)
+    migrate.init_app(app, db, directory=str(_here() / "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please sign in to continue."
+    login_manager.login_message_category = "info"
+    # Sessions are checked server-side on every request (engage.auth.sessions).
+    login_manager.session_protection = None
+    register_security_headers(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from engage.admin.routes import bp as admin_bp
+    from engage.agreements.routes import bp as agreements_bp
+    from engage.auth.routes import bp as auth_bp
+    from engage.customers.routes import bp as customers_bp
+    from engage.home.routes import bp as home_bp
+
+    for bp in (auth_bp, home_bp, customers_bp, agreements_bp, admin_bp):
+        app.register_blueprint(bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from engage.errors import register_errorhandlers as register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from engage.cli import engage_cli
+
+    app.cli.add_command(engage_cli)
+
+
+def _here() -> Any:
+    from pathlib import Path
+
+    return Path(__file__).resolve().parent

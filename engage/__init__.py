@@ -1,0 +1,1 @@
+"""Engage: customer perception linked to multi-level SLAs."""

@@ -1,0 +1,1 @@
+"""Administration: staff accounts, the aspect list and the audit log."""

@@ -1,0 +1,1 @@
+"""The SLA tree, objectives, versions, measurements and compliance pages."""

@@ -1,0 +1,1 @@
+"""Staff authentication: passwords, server-side sessions, throttling and access scope."""

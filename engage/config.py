@@ -1,0 +1,103 @@
+"""Settings: safe defaults, then the environment, then the caller's overrides."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+
+class ConfigError(RuntimeError):
+    """The configuration is unsafe or incomplete; the app refuses to start."""
+
+
+DEFAULTS: dict[str, Any] = {
+    "ENV_NAME": "development",
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    # Every form post, CSV upload included, must fit in 1 MiB (SECURITY.md case 12).
+    "MAX_CONTENT_LENGTH": 1024 * 1024,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_SECURE": False,
+    # Flask-WTF's default; a form older than this is re-rendered, not lost.
+    "WTF_CSRF_TIME_LIMIT": 3600,
+    "SQLITE_BUSY_TIMEOUT_MS": 5000,
+    # FULL survives power loss in WAL mode; NORMAL only application crashes (SECURITY.md L5).
+    "SQLITE_SYNCHRONOUS": "FULL",
+    "STAFF_SESSION_HOURS": 12,
+    "LOGIN_MAX_FAILURES": 10,
+    "LOGIN_WINDOW_MINUTES": 15,
+    "BASE_URL": "http://127.0.0.1:5000",
+}
+
+PRODUCTION_OVERRIDES: dict[str, Any] = {
+    "SESSION_COOKIE_SECURE": True,
+    "SESSION_COOKIE_NAME": "__Host-engage",
+    "REMEMBER_COOKIE_SECURE": True,
+    "REMEMBER_COOKIE_NAME": "__Host-engage-remember",
+}
+
+
+def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
+    """Fill ``app.config`` from defaults, ``ENGAGE_*``/``FLASK_*`` variables and overrides.
+
+    :raise ConfigError: production settings are missing or insecure.
+    """
+    app.config.from_mapping(DEFAULTS)
+    env_name = os.environ.get("ENGAGE_ENV", "development")
+    app.config["ENV_NAME"] = env_name
+    if env_name == "production":
+        app.config.from_mapping(PRODUCTION_OVERRIDES)
+    app.config.from_prefixed_env("FLASK")
+    app.config.from_prefixed_env("ENGAGE")
+    if test_config:
+        app.config.from_mapping(test_config)
+
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    _database_url(app)
+    _secret_key(app)
+    if app.config["ENV_NAME"] == "production":
+        _check_production(app)
+
+
+def _database_url(app: Flask) -> None:
+    if "SQLALCHEMY_DATABASE_URI" in app.config:
+        url = app.config["SQLALCHEMY_DATABASE_URI"]
+    else:
+        url = app.config.get("DATABASE_URL") or os.environ.get("DATABASE_URL")
+        url = url or f"sqlite:///{Path(app.instance_path) / 'engage.sqlite3'}"
+    app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(url)
+
+
+def normalise_database_url(url: str) -> str:
+    """Pin PostgreSQL URLs to the psycopg 3 driver that Engage installs."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _secret_key(app: Flask) -> None:
+    if app.config.get("SECRET_KEY"):
+        return
+    if app.config["ENV_NAME"] == "production":
+        raise ConfigError("ENGAGE_SECRET_KEY must be set when ENGAGE_ENV=production.")
+    key_file = Path(app.instance_path) / "secret_key"
+    if not key_file.exists():
+        # Written once with owner-only permissions, so sessions survive restarts.
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(32))
+    app.config["SECRET_KEY"] = key_file.read_text().strip()
+
+
+def _check_production(app: Flask) -> None:
+    if app.debug:
+        raise ConfigError("Debug mode must be off when ENGAGE_ENV=production.")
+    if len(app.config["SECRET_KEY"]) < 32:
+        raise ConfigError("ENGAGE_SECRET_KEY must be at least 32 characters long.")
+    if not app.config["BASE_URL"].startswith("https://"):
+        raise ConfigError("ENGAGE_BASE_URL must be an https:// URL in production.")

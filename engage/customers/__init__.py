@@ -1,0 +1,1 @@
+"""Customers, departments, contacts and services."""

@@ -1,0 +1,27 @@
+"""The staff overview: the portfolio at a glance."""
+
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from engage.agreements.overview import portfolio_overview
+from engage.auth.access import staff_only
+
+bp = Blueprint("home", __name__)
+staff_only(bp)
+
+
+@bp.get("/")
+def root() -> Response:
+    """Send visitors to the staff overview (or the login page)."""
+    return redirect(url_for("home.index"))
+
+
+@bp.get("/staff/")
+def index() -> str:
+    """Counts and the SLAs that breached in the last measured month."""
+    return render_template(
+        "engage/home/index.html", overview=portfolio_overview(current_user)
+    )

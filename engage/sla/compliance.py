@@ -1,0 +1,184 @@
+"""Compliance per objective and period, computed from measurements."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from engage.models import AgreementVersion, Direction, Measurement
+from engage.sla.tree import EffectiveObjective
+
+
+class PeriodStatus(enum.StrEnum):
+    MET = "met"
+    BREACHED = "breached"
+    NO_DATA = "no data"
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def parse_period(text: str) -> date:
+    """``2025-03`` or ``2025-03-01`` -> the first day of that month.
+
+    :raise ValueError: for anything else, or a day other than the first.
+    """
+    text = text.strip()
+    parts = text.split("-")
+    if len(parts) == 2:
+        parts.append("01")
+    if len(parts) != 3 or not all(p.isdigit() for p in parts):
+        raise ValueError(f"'{text}' is not a month such as 2025-03")
+    day = date(int(parts[0]), int(parts[1]), int(parts[2]))
+    if day.day != 1:
+        raise ValueError(f"'{text}' is not the first day of a month")
+    return day
+
+
+def add_months(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def months_ending(last: date, count: int) -> list[date]:
+    """``count`` month starts, oldest first, ending with the month of ``last``."""
+    end = month_start(last)
+    return [add_months(end, -i) for i in range(count - 1, -1, -1)]
+
+
+def meets(value: float, target: float, direction: Direction) -> bool:
+    """Whether ``value`` satisfies ``direction target`` (``>= 99.9`` ...)."""
+    return value >= target if direction is Direction.AT_LEAST else value <= target
+
+
+@dataclass(frozen=True)
+class Target:
+    value: float
+    direction: Direction
+
+
+def target_in_force(
+    effective: EffectiveObjective, period: date, versions: Sequence[AgreementVersion]
+) -> Target:
+    """The target that applied in ``period``: from the version then published.
+
+    ``versions`` are those of the clause's source agreement. A period before the first
+    version, or a clause that version did not have, uses the clause as it stands.
+    """
+    objective = effective.objective
+    for version in reversed(versions):
+        if version.effective_from <= add_months(period, 1) and (
+            version.effective_to is None or version.effective_to > period
+        ):
+            for clause in version.objectives:
+                if clause.get("id") == objective.id:
+                    return Target(
+                        float(clause["target"]), Direction(clause["direction"])
+                    )
+            break
+    return Target(objective.target, objective.direction)
+
+
+@dataclass
+class Cell:
+    period: date
+    target: Target
+    value: float | None = None
+
+    @property
+    def met(self) -> bool | None:
+        if self.value is None:
+            return None
+        return meets(self.value, self.target.value, self.target.direction)
+
+
+@dataclass
+class ObjectiveRow:
+    effective: EffectiveObjective
+    cells: list[Cell]
+
+    @property
+    def measured(self) -> int:
+        return sum(c.value is not None for c in self.cells)
+
+    @property
+    def met(self) -> int:
+        return sum(bool(c.met) for c in self.cells)
+
+    @property
+    def attainment(self) -> float | None:
+        """Share of measured periods in which the target was met."""
+        return self.met / self.measured if self.measured else None
+
+
+@dataclass
+class PeriodSummary:
+    period: date
+    measured: int
+    met: int
+
+    @property
+    def status(self) -> PeriodStatus:
+        if not self.measured:
+            return PeriodStatus.NO_DATA
+        return PeriodStatus.MET if self.met == self.measured else PeriodStatus.BREACHED
+
+
+@dataclass
+class ComplianceGrid:
+    periods: list[date]
+    rows: list[ObjectiveRow]
+    summaries: list[PeriodSummary] = field(default_factory=list)
+
+    @property
+    def attainment(self) -> float | None:
+        """Share of all measured objective-periods that met their target."""
+        measured = sum(r.measured for r in self.rows)
+        return sum(r.met for r in self.rows) / measured if measured else None
+
+    @property
+    def latest_status(self) -> PeriodStatus:
+        for summary in reversed(self.summaries):
+            if summary.status is not PeriodStatus.NO_DATA:
+                return summary.status
+        return PeriodStatus.NO_DATA
+
+
+def compliance_grid(
+    effective: Sequence[EffectiveObjective],
+    measurements: Iterable[Measurement],
+    periods: Sequence[date],
+    versions_by_agreement: Mapping[int, Sequence[AgreementVersion]] | None = None,
+) -> ComplianceGrid:
+    """Compare every clause in force with its measurement in each period.
+
+    :param effective: the agreement's clauses in force (``effective_objectives``).
+    :param measurements: the agreement's measurements (other periods are ignored).
+    :param periods: month starts, oldest first.
+    :param versions_by_agreement: published versions per source agreement id, to judge
+        each period by the target then in force.
+    """
+    versions_by_agreement = versions_by_agreement or {}
+    values = {(m.objective_id, m.period): m.value for m in measurements}
+    rows = []
+    for eff in effective:
+        versions = versions_by_agreement.get(eff.source.id, ())
+        cells = [
+            Cell(
+                p, target_in_force(eff, p, versions), values.get((eff.objective.id, p))
+            )
+            for p in periods
+        ]
+        rows.append(ObjectiveRow(eff, cells))
+    summaries = [
+        PeriodSummary(
+            period=p,
+            measured=sum(r.cells[i].value is not None for r in rows),
+            met=sum(bool(r.cells[i].met) for r in rows),
+        )
+        for i, p in enumerate(periods)
+    ]
+    return ComplianceGrid(list(periods), rows, summaries)
