@@ -13,5 +13,5 @@ limit_request_line = 8190
 limit_request_fields = 100
 accesslog = "-"
 errorlog = "-"
-# Load the app once in the master so workers fork warm and share memory.
-preload_app = True
+# Each worker builds its own app, so no database connection is shared across a fork.
+preload_app = False

@@ -116,3 +116,14 @@ def client(app: Flask) -> FlaskClient:
 @pytest.fixture
 def runner(app: Flask) -> FlaskCliRunner:
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def empty_database_url(tmp_path: Path) -> Iterator[str]:
+    """A brand-new database with no tables at all, on the backend under test."""
+    if BACKEND != "postgresql":
+        yield f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+        return
+    url = create_pg_database(PG_URL, "engage_empty")
+    yield url
+    drop_pg_database(PG_URL, url)

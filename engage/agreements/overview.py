@@ -65,5 +65,13 @@ def portfolio_overview(user: User) -> Overview:
     )
     if last is not None:
         live = [a for a in agreements if a.status is not AgreementStatus.DRAFT]
-        overview.lines = [AgreementLine(a, agreement_grid(a, [last])) for a in live]
+        lines = [AgreementLine(a, agreement_grid(a, [last])) for a in live]
+        # Breaches first: they are what a service manager opens this page for.
+        lines.sort(
+            key=lambda line: (
+                line.grid.latest_status.value != "breached",
+                line.agreement.name,
+            )
+        )
+        overview.lines = lines
     return overview
