@@ -140,7 +140,7 @@ SERVICE_CLAUSES: dict[str, list[Clause]] = {
     ],
 }
 
-# (customer, service, profile, status) — profiles shape the measurements:
+# (customer, service, profile): profiles shape the measurements:
 # "green" always meets target; "flaky" breaches now and then; "degrading" breaches
 # more and more in the last half year; "draft" is not published yet.
 SERVICE_AGREEMENTS: list[tuple[str, str, str]] = [
@@ -154,6 +154,10 @@ SERVICE_AGREEMENTS: list[tuple[str, str, str]] = [
     ("Globex Logistics", "Microsoft 365 management", "green"),
     ("Globex Logistics", "Backup and recovery", "draft"),
 ]
+
+
+#: How each service SLA's measurements behave, by agreement name.
+PROFILES = {f"{c} / {s}": profile for c, s, profile in SERVICE_AGREEMENTS}
 
 
 def seed(instance_path: str, end: date | None = None) -> DemoResult:
@@ -284,7 +288,7 @@ def _agreements(
             customer=customers[customer_name],
             service=services[service_name],
             owner=owner if customer_name.startswith("Acme") else None,
-            description=f"Profile in the demo: {profile}.",
+            description=dict(SERVICES)[service_name],
         )
         _clauses(agreement, SERVICE_CLAUSES[service_name], aspects)
         db.session.add(agreement)
@@ -373,9 +377,7 @@ def _measurements(
     for agreement in result.by_name.values():
         if agreement.version == 0:
             continue
-        profile = agreement.description.removeprefix("Profile in the demo: ").rstrip(
-            "."
-        )
+        profile = PROFILES.get(agreement.name, "green")
         for effective in effective_objectives(agreement):
             objective = effective.objective
             # Only one clause of a troubled SLA misbehaves; the rest stay green.

@@ -6,6 +6,7 @@ import itertools
 from datetime import date
 from typing import Any
 
+from flask import Flask
 from flask.testing import FlaskClient
 
 from engage.auth.passwords import hash_password
@@ -159,3 +160,23 @@ def login(client: FlaskClient, email: str, password: str = PASSWORD) -> Any:
 
 
 __all__ = ["AgreementStatus", "PASSWORD"]
+
+
+def signed_in(
+    app: Flask,
+    role: Role = Role.ADMIN,
+    email: str | None = None,
+    customer_ids: list[int] | None = None,
+) -> tuple[FlaskClient, int]:
+    """A new test client signed in as a new ``role`` user, and that user's id.
+
+    Pushes its own app context and commits the user, so call it outside one.
+    """
+    with app.app_context():
+        customers = [db.session.get(Customer, i) for i in customer_ids or []]
+        user = make_user(role, email=email, customers=[c for c in customers if c])
+        db.session.commit()
+        user_email, user_id = user.email, user.id
+    client = app.test_client()
+    assert login(client, user_email).status_code == 303
+    return client, user_id

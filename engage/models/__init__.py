@@ -38,3 +38,9 @@ __all__ = [
     "user_customers",
     "utcnow",
 ]
+
+# SQLite hands out a deleted row's id again unless AUTOINCREMENT is declared. Ids end up
+# in version snapshots and the audit log, so a new row must never take an old one's id.
+for _table in Base.metadata.tables.values():
+    if len(_table.primary_key.columns) == 1:
+        _table.dialect_kwargs["sqlite_autoincrement"] = True

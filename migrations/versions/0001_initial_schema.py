@@ -26,6 +26,8 @@ def upgrade():
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_aspects')),
     sa.UniqueConstraint('name', name=op.f('uq_aspects_name'))
+   ,
+    sqlite_autoincrement=True
     )
     op.create_table('customers',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -36,6 +38,8 @@ def upgrade():
     sa.ForeignKeyConstraint(['parent_id'], ['customers.id'], name=op.f('fk_customers_parent_id_customers'), ondelete='RESTRICT'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_customers')),
     sa.UniqueConstraint('name', name=op.f('uq_customers_name'))
+   ,
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('customers', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_customers_parent_id'), ['parent_id'], unique=False)
@@ -45,6 +49,8 @@ def upgrade():
     sa.Column('email', sa.String(length=254), nullable=False),
     sa.Column('at', sa.DateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_login_failures'))
+   ,
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('login_failures', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_login_failures_at'), ['at'], unique=False)
@@ -57,6 +63,8 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_services')),
     sa.UniqueConstraint('name', name=op.f('uq_services_name'))
+   ,
+    sqlite_autoincrement=True
     )
     op.create_table('users',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -69,6 +77,8 @@ def upgrade():
     sa.Column('last_login_at', sa.DateTime(), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_users')),
     sa.UniqueConstraint('email', name=op.f('uq_users_email'))
+   ,
+    sqlite_autoincrement=True
     )
     op.create_table('agreements',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -91,6 +101,8 @@ def upgrade():
     sa.ForeignKeyConstraint(['parent_id'], ['agreements.id'], name=op.f('fk_agreements_parent_id_agreements'), ondelete='RESTRICT'),
     sa.ForeignKeyConstraint(['service_id'], ['services.id'], name=op.f('fk_agreements_service_id_services'), ondelete='RESTRICT'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_agreements'))
+   ,
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('agreements', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_agreements_customer_id'), ['customer_id'], unique=False)
@@ -111,6 +123,8 @@ def upgrade():
     sa.Column('details', sa.JSON(), nullable=False),
     sa.ForeignKeyConstraint(['actor_id'], ['users.id'], name=op.f('fk_audit_events_actor_id_users'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_events'))
+   ,
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('audit_events', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_audit_events_action'), ['action'], unique=False)
@@ -128,6 +142,8 @@ def upgrade():
     sa.ForeignKeyConstraint(['customer_id'], ['customers.id'], name=op.f('fk_contacts_customer_id_customers'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_contacts')),
     sa.UniqueConstraint('customer_id', 'email', name=op.f('uq_contacts_customer_id_email'))
+   ,
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('contacts', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_contacts_customer_id'), ['customer_id'], unique=False)
@@ -141,6 +157,8 @@ def upgrade():
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_staff_sessions_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_staff_sessions')),
     sa.UniqueConstraint('token_hash', name=op.f('uq_staff_sessions_token_hash'))
+   ,
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('staff_sessions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_staff_sessions_user_id'), ['user_id'], unique=False)
@@ -166,6 +184,8 @@ def upgrade():
     sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_agreement_versions_created_by_id_users'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_agreement_versions')),
     sa.UniqueConstraint('agreement_id', 'number', name=op.f('uq_agreement_versions_agreement_id_number'))
+   ,
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('agreement_versions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_agreement_versions_agreement_id'), ['agreement_id'], unique=False)
@@ -187,6 +207,8 @@ def upgrade():
     sa.ForeignKeyConstraint(['overrides_id'], ['objectives.id'], name=op.f('fk_objectives_overrides_id_objectives'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_objectives')),
     sa.UniqueConstraint('agreement_id', 'overrides_id', name=op.f('uq_objectives_agreement_id_overrides_id'))
+   ,
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('objectives', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_objectives_agreement_id'), ['agreement_id'], unique=False)
@@ -208,6 +230,8 @@ def upgrade():
     sa.ForeignKeyConstraint(['recorded_by_id'], ['users.id'], name=op.f('fk_measurements_recorded_by_id_users'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_measurements')),
     sa.UniqueConstraint('agreement_id', 'objective_id', 'period', name=op.f('uq_measurements_agreement_id_objective_id_period'))
+   ,
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('measurements', schema=None) as batch_op:
         batch_op.create_index('ix_measurements_agreement_period', ['agreement_id', 'period'], unique=False)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import func, inspect, select
+from sqlalchemy import delete, func, inspect, select, text
 
 from app import create_app
 from engage.extensions import db
@@ -45,5 +46,36 @@ def test_migrations_match_models(empty_database_url: str, tmp_path: Any) -> None
         assert db.session.scalar(select(func.count()).select_from(Aspect)) == len(
             DEFAULT_ASPECTS
         )
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_sqlite_never_reuses_ids(empty_database_url: str, tmp_path: Any) -> None:
+    """Ids are kept in version snapshots and the audit log: no reuse after a delete."""
+    if not empty_database_url.startswith("sqlite"):
+        pytest.skip("PostgreSQL sequences never hand out an id twice")
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": empty_database_url,
+            "SECRET_KEY": "x" * 40,
+            "INSTANCE_PATH": str(tmp_path / "instance"),
+        }
+    )
+    with app.app_context():
+        upgrade()
+        newest = db.session.scalar(select(func.max(Aspect.id)))
+        db.session.execute(delete(Aspect).where(Aspect.id == newest))
+        db.session.add(Aspect(name="Sustainability"))
+        db.session.commit()
+        assert db.session.scalar(select(func.max(Aspect.id))) == (newest or 0) + 1
+        tables = db.session.execute(
+            text("SELECT name, sql FROM sqlite_master WHERE type = 'table'")
+        ).all()
+        for name, sql in tables:
+            if (
+                name in db.metadata.tables
+                and len(db.metadata.tables[name].primary_key) == 1
+            ):
+                assert "AUTOINCREMENT" in sql, name
         db.session.remove()
         db.engine.dispose()

@@ -191,3 +191,10 @@ def test_next_to_own_page_is_followed(client: FlaskClient, admin_email: str) -> 
         data={"email": admin_email, "password": PASSWORD},
     )
     assert response.headers["Location"] == "/staff/account/password"
+
+
+def test_fields_carry_no_empty_aria_references(client: FlaskClient) -> None:
+    """A field without help or errors must not point screen readers at id "None"."""
+    html = client.get("/staff/login").data
+    assert b'="None"' not in html
+    assert b'aria-describedby=""' not in html
