@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -21,21 +22,26 @@ def month_start(day: date) -> date:
     return day.replace(day=1)
 
 
+_PERIOD = re.compile(r"([0-9]{4})-([0-9]{1,2})(?:-([0-9]{1,2}))?")
+
+
 def parse_period(text: str) -> date:
     """``2025-03`` or ``2025-03-01`` -> the first day of that month.
 
     :raise ValueError: for anything else, or a day other than the first.
     """
     text = text.strip()
-    parts = text.split("-")
-    if len(parts) == 2:
-        parts.append("01")
-    if len(parts) != 3 or not all(p.isdigit() for p in parts):
+    # ASCII digits and a four-digit year only: ``str.isdigit`` accepts "²" and an
+    # unbounded year overflows ``date`` with an OverflowError instead of a ValueError.
+    match = _PERIOD.fullmatch(text)
+    if match is None:
         raise ValueError(f"'{text}' is not a month such as 2025-03")
-    day = date(int(parts[0]), int(parts[1]), int(parts[2]))
-    if day.day != 1:
+    year, month, day = (int(g) if g else 1 for g in match.groups())
+    if not 1 <= month <= 12 or year < 1:
+        raise ValueError(f"'{text}' is not a month such as 2025-03")
+    if day != 1:
         raise ValueError(f"'{text}' is not the first day of a month")
-    return day
+    return date(year, month, 1)
 
 
 def add_months(day: date, months: int) -> date:
@@ -70,7 +76,9 @@ def target_in_force(
     """
     objective = effective.objective
     for version in reversed(versions):
-        if version.effective_from <= add_months(period, 1) and (
+        # In force during the month: starts before the next month, ends after this one
+        # starts (``effective_to`` is exclusive: the day the next version takes over).
+        if version.effective_from < add_months(period, 1) and (
             version.effective_to is None or version.effective_to > period
         ):
             for clause in version.objectives:

@@ -32,7 +32,8 @@ def publish(
 
     The previous version, if any, ends on ``on``. The caller flushes and commits.
 
-    :raise DomainError: the status does not allow it, or ``on`` predates the last version.
+    :raise DomainError: the status does not allow it, ``on`` predates the last version,
+        or a version after the first has no change note.
     """
     previous = agreement.versions[-1] if agreement.versions else None
     if previous is not None and on < previous.effective_from:
@@ -40,6 +41,9 @@ def publish(
             f"Version {previous.number + 1} cannot take effect before version "
             f"{previous.number} did ({previous.effective_from.isoformat()})."
         )
+    if previous is not None and not note.strip():
+        # A renegotiation must say what changed and why (DESIGN.md section 2).
+        raise DomainError("Say what changed in this version.")
     number = agreement.mark_published()
     if previous is not None:
         previous.effective_to = on
@@ -57,7 +61,17 @@ def publish(
 
 
 def retire(agreement: Agreement, *, on: date) -> None:
-    """End the agreement on ``on``; its history stays."""
+    """End the agreement on ``on``; its history stays.
+
+    :raise DomainError: the status does not allow it, or ``on`` predates the version in
+        force (an agreement cannot end before it started).
+    """
+    current = agreement.versions[-1] if agreement.versions else None
+    if current is not None and on < current.effective_from:
+        raise DomainError(
+            f"The agreement cannot end before version {current.number} took effect "
+            f"({current.effective_from.isoformat()})."
+        )
     agreement.retire()
     agreement.effective_to = on
     if agreement.versions and agreement.versions[-1].effective_to is None:
@@ -80,30 +94,30 @@ def _describe(clause: dict[str, Any]) -> str:
 def changes(
     before: AgreementVersion | None, after: AgreementVersion
 ) -> list[ClauseChange]:
-    """What ``after`` changed compared with ``before``, clause by clause."""
+    """What ``after`` changed compared with ``before``, clause by clause.
+
+    Added and changed clauses come in ``after``'s order, then removed ones in ``before``'s.
+    """
     old = {c["id"]: c for c in (before.objectives if before else [])}
     new = {c["id"]: c for c in after.objectives}
-    result = [
-        ClauseChange("added", c["metric"], after=_describe(c))
-        for k, c in new.items()
-        if k not in old
-    ]
+    result = []
+    for key, clause in new.items():
+        if key not in old:
+            result.append(
+                ClauseChange("added", clause["metric"], after=_describe(clause))
+            )
+        elif (
+            _describe(old[key]) != _describe(clause)
+            or old[key]["metric"] != clause["metric"]
+        ):
+            result.append(
+                ClauseChange(
+                    "changed", clause["metric"], _describe(old[key]), _describe(clause)
+                )
+            )
     result += [
         ClauseChange("removed", c["metric"], before=_describe(c))
         for k, c in old.items()
         if k not in new
     ]
-    for key in old.keys() & new.keys():
-        if (
-            _describe(old[key]) != _describe(new[key])
-            or old[key]["metric"] != new[key]["metric"]
-        ):
-            result.append(
-                ClauseChange(
-                    "changed",
-                    new[key]["metric"],
-                    _describe(old[key]),
-                    _describe(new[key]),
-                )
-            )
     return result
