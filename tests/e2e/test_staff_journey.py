@@ -1,0 +1,97 @@
+"""A service manager signs in and walks the SLA tree in a real Chromium."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from flask import Flask
+from playwright.sync_api import Page, expect
+
+from engage.demo import DemoResult, seed
+from engage.extensions import db
+from tests.e2e.conftest import PageProblems, screenshot
+
+
+@pytest.fixture
+def demo(app: Flask) -> DemoResult:
+    with app.app_context():
+        result = seed(app.instance_path, end=date(2026, 10, 1))
+        db.session.commit()
+        return result
+
+
+def sign_in_with_keyboard(page: Page, base: str, email: str, password: str) -> None:
+    """Sign in using only the keyboard, as a screen-reader or keyboard user would."""
+    page.goto(f"{base}/staff/login")
+    page.get_by_label("Email").focus()
+    page.keyboard.type(email)
+    page.keyboard.press("Tab")
+    page.keyboard.type(password)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Overview")).to_be_visible()
+
+
+def test_sign_in_and_walk_the_sla_tree(
+    page: Page, live_server: str, demo: DemoResult
+) -> None:
+    problems = PageProblems(page)
+    page.goto(f"{live_server}/staff/login")
+    screenshot(page, "login-desktop")
+    sign_in_with_keyboard(page, live_server, demo.users["admin"], demo.password)
+    screenshot(page, "overview-desktop")
+
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="SLAs").click()
+    tree = page.locator("ul.tree").first
+    expect(tree.get_by_role("link", name="Corporate service standard")).to_be_visible()
+    # corporate -> customer -> service, nested in that order
+    customer = tree.locator(
+        "li", has=page.get_by_role("link", name="Acme Finance SLA")
+    ).first
+    expect(
+        customer.get_by_role("link", name="Acme Finance / Service desk")
+    ).to_be_visible()
+    screenshot(page, "sla-tree-desktop")
+
+    tree.get_by_role("link", name="Acme Finance SLA", exact=True).click()
+    expect(page.get_by_role("heading", name="Acme Finance SLA")).to_be_visible()
+    page.get_by_role("link", name="Acme Finance / Service desk").first.click()
+    expect(
+        page.get_by_role("heading", name="Acme Finance / Service desk")
+    ).to_be_visible()
+    # Clauses inherited from the corporate standard are shown and marked as such.
+    expect(page.get_by_text("Service desk first response").first).to_be_visible()
+    expect(page.get_by_text("inherited", exact=False).first).to_be_visible()
+    # The renegotiation is in the version history.
+    expect(
+        page.get_by_text("Renegotiated after the annual review", exact=False)
+    ).to_be_visible()
+    screenshot(page, "sla-detail-desktop")
+    assert problems.errors == []
+
+
+def test_phone_navigation_and_tree(
+    phone: Page, live_server: str, demo: DemoResult
+) -> None:
+    problems = PageProblems(phone)
+    phone.goto(f"{live_server}/staff/login")
+    screenshot(phone, "login-phone")
+    sign_in_with_keyboard(phone, live_server, demo.users["manager"], demo.password)
+    # On a phone the navigation folds behind a menu button.
+    links = phone.locator("#nav-links")
+    expect(links).to_be_hidden()
+    phone.get_by_role("button", name="Menu").click()
+    expect(links).to_be_visible()
+    links.get_by_role("link", name="SLAs").click()
+    # The demo manager looks after Acme only: other customers' SLAs are not listed.
+    expect(phone.get_by_role("link", name="Acme Finance SLA")).to_be_visible()
+    expect(phone.get_by_role("link", name="Northwind Health SLA")).to_have_count(0)
+    screenshot(phone, "sla-tree-phone")
+    phone.get_by_role("link", name="Acme Operations / Managed network").click()
+    expect(
+        phone.get_by_role("heading", name="Acme Operations / Managed network")
+    ).to_be_visible()
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 375, f"the page scrolls sideways on a phone ({width}px)"
+    screenshot(phone, "sla-detail-phone")
+    assert problems.errors == []
