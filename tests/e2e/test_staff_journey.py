@@ -95,3 +95,49 @@ def test_phone_navigation_and_tree(
     assert width <= 375, f"the page scrolls sideways on a phone ({width}px)"
     screenshot(phone, "sla-detail-phone")
     assert problems.errors == []
+
+
+def test_renegotiate_with_an_override(
+    page: Page, phone: Page, live_server: str, demo: DemoResult
+) -> None:
+    """An admin renegotiates a service SLA, overriding an inherited corporate clause."""
+    problems = PageProblems(page)
+    sign_in_with_keyboard(page, live_server, demo.users["admin"], demo.password)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="SLAs").click()
+    page.get_by_role("link", name="Globex Logistics / Service desk").click()
+    page.get_by_role("button", name="Start renegotiation").click()
+    expect(page.get_by_text("in review").first).to_be_visible()
+
+    page.get_by_role("link", name="Override Service desk first response").click()
+    expect(
+        page.get_by_role("heading", name="Inherited clause being overridden")
+    ).to_be_visible()
+    screenshot(page, "objective-editor-desktop")
+    # The same editor on a phone, while the renegotiation is open.
+    sign_in_with_keyboard(phone, live_server, demo.users["admin"], demo.password)
+    phone.goto(page.url)
+    expect(
+        phone.get_by_role("heading", name="Inherited clause being overridden")
+    ).to_be_visible()
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 375, f"the editor scrolls sideways on a phone ({width}px)"
+    screenshot(phone, "objective-editor-phone")
+
+    page.get_by_label("Target").fill("20")
+    page.get_by_label("Description").fill("Globex's depots need a faster first answer.")
+    page.get_by_role("button", name="Save clause").click()
+
+    clause = page.locator(
+        "section", has=page.get_by_role("heading", name="Objectives in force")
+    ).locator("tr", has_text="Service desk first response")
+    expect(clause.get_by_text("override", exact=True)).to_be_visible()
+    expect(clause.get_by_role("cell", name="<= 20 minutes")).to_be_visible()
+    page.get_by_label("Change note").fill(
+        "First response 30 -> 20 minutes for the depots."
+    )
+    page.get_by_role("button", name="Publish").click()
+    expect(page.get_by_text("v2").first).to_be_visible()
+    expect(
+        page.get_by_text("First response 30 -> 20 minutes for the depots.")
+    ).to_be_visible()
+    assert problems.errors == []
