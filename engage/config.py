@@ -31,6 +31,28 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_MAX_FAILURES": 10,
     "LOGIN_WINDOW_MINUTES": 15,
     "BASE_URL": "http://127.0.0.1:5000",
+    #: Engage's own log lines (mail written to the outbox, incidents) go to stderr.
+    "LOG_LEVEL": "INFO",
+    # Surveys
+    "SURVEY_LINK_DAYS": 30,
+    #: A contact is invited at most once in this many days, whatever the survey.
+    "SURVEY_CONTACT_MIN_DAYS": 30,
+    "REMINDER_MAX": 2,
+    #: Days after the invitation (or the last reminder) before a reminder may go out.
+    "REMINDER_QUIET_DAYS": 3,
+    #: The longest free-text answer accepted (SECURITY.md case 12).
+    "SURVEY_TEXT_MAX": 10_000,
+    #: Unknown links one IP may try before getting 429 (SECURITY.md case 6).
+    "SURVEY_LINK_GUESS_LIMIT": "30 per minute",
+    "RATELIMIT_STORAGE_URI": "memory://",
+    # Mail: with no SMTP host, messages are written to instance/outbox and logged.
+    "MAIL_FROM": "Engage <engage@localhost>",
+    "MAIL_SMTP_HOST": "",
+    "MAIL_SMTP_PORT": 25,
+    "MAIL_SMTP_USERNAME": "",
+    "MAIL_SMTP_PASSWORD": "",
+    "MAIL_SMTP_STARTTLS": False,
+    "MAIL_SMTP_TIMEOUT": 10,
 }
 
 PRODUCTION_OVERRIDES: dict[str, Any] = {

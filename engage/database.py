@@ -8,12 +8,31 @@ safe-method requests keep deferred, concurrent read transactions.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from flask import Flask, has_request_context, request
 from sqlalchemy import Engine, event
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_reading: ContextVar[bool] = ContextVar("engage_reading_first", default=False)
+
+
+@contextmanager
+def reading_first() -> Iterator[None]:
+    """Begin transactions as deferred readers inside this block, even in a POST.
+
+    A write request can then look up, validate and compute without SQLite's write lock,
+    end that read transaction, and take the lock only for its inserts and commit, so
+    concurrent writers queue for milliseconds, not for a whole request.
+    """
+    token = _reading.set(True)
+    try:
+        yield
+    finally:
+        _reading.reset(token)
 
 
 def configure_engine(app: Flask, engine: Engine) -> None:
@@ -45,6 +64,8 @@ def configure_engine(app: Flask, engine: Engine) -> None:
 
 def _may_write() -> bool:
     """Requests with unsafe methods and all CLI work take the write lock up front."""
+    if _reading.get():
+        return False
     if has_request_context():
         return request.method not in SAFE_METHODS
     return True

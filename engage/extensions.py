@@ -1,5 +1,7 @@
 """Flask extensions, created unbound and bound to the app in ``app.py``."""
 
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -14,3 +16,5 @@ migrate = Migrate(
 )
 csrf = CSRFProtect()
 login_manager = LoginManager()
+#: Limits are declared per route; storage is RATELIMIT_STORAGE_URI (memory or Redis).
+limiter = Limiter(key_func=get_remote_address, default_limits=[])

@@ -10,13 +10,34 @@ from engage.models.agreement import (
 from engage.models.audit import AuditEvent
 from engage.models.base import Base, utcnow
 from engage.models.customer import Contact, Customer
+from engage.models.feedback import Feedback, FeedbackKind, FeedbackSource
+from engage.models.invitation import Invitation
 from engage.models.measurement import Measurement, MeasurementSource
 from engage.models.objective import Aspect, Direction, Objective
+from engage.models.response import Answer, Response
 from engage.models.service import Service
+from engage.models.survey import (
+    Question,
+    QuestionKind,
+    Survey,
+    SurveyStatus,
+    SurveyVersion,
+)
 from engage.models.user import LoginFailure, Role, StaffSession, User, user_customers
 
 __all__ = [
     "Agreement",
+    "Answer",
+    "Feedback",
+    "FeedbackKind",
+    "FeedbackSource",
+    "Invitation",
+    "Question",
+    "QuestionKind",
+    "Response",
+    "Survey",
+    "SurveyStatus",
+    "SurveyVersion",
     "AgreementStatus",
     "AgreementVersion",
     "Aspect",

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import (
     JSON,
     CheckConstraint,
-    Enum,
     ForeignKey,
     String,
     Text,
@@ -17,7 +16,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from engage.models.base import Base, UTCDateTime, utcnow
+from engage.models.base import Base, UTCDateTime, enum_column, utcnow
 
 if TYPE_CHECKING:
     from engage.models.customer import Customer
@@ -55,16 +54,6 @@ class AgreementStatus(enum.StrEnum):
         return self.value.replace("_", " ")
 
 
-def _enum(cls: type[enum.Enum]) -> Enum:
-    return Enum(
-        cls,
-        native_enum=False,
-        length=20,
-        validate_strings=True,
-        values_callable=lambda e: [m.value for m in e],
-    )
-
-
 class Agreement(Base):
     """One SLA. Its identity is stable across versions; ``versions`` keep history."""
 
@@ -83,7 +72,7 @@ class Agreement(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
-    level: Mapped[Level] = mapped_column(_enum(Level), index=True)
+    level: Mapped[Level] = mapped_column(enum_column(Level), index=True)
     parent_id: Mapped[int | None] = mapped_column(
         ForeignKey("agreements.id", ondelete="RESTRICT"), index=True
     )
@@ -97,7 +86,7 @@ class Agreement(Base):
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
     status: Mapped[AgreementStatus] = mapped_column(
-        _enum(AgreementStatus), default=AgreementStatus.DRAFT
+        enum_column(AgreementStatus), default=AgreementStatus.DRAFT
     )
     #: Number of the last published version; 0 while the first is still a draft.
     version: Mapped[int] = mapped_column(default=0)

@@ -6,10 +6,10 @@ import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Enum, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from engage.models.base import Base, UTCDateTime, utcnow
+from engage.models.base import Base, UTCDateTime, enum_column, utcnow
 
 if TYPE_CHECKING:
     from engage.models.agreement import Agreement
@@ -48,13 +48,7 @@ class Measurement(Base):
     period: Mapped[date]
     value: Mapped[float]
     source: Mapped[MeasurementSource] = mapped_column(
-        Enum(
-            MeasurementSource,
-            native_enum=False,
-            length=10,
-            validate_strings=True,
-            values_callable=lambda e: [m.value for m in e],
-        ),
+        enum_column(MeasurementSource, length=10),
         default=MeasurementSource.MANUAL,
     )
     note: Mapped[str] = mapped_column(String(300), default="")

@@ -6,10 +6,10 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from engage.models.base import Base, UTCDateTime, utcnow
+from engage.models.base import Base, UTCDateTime, enum_column, utcnow
 
 if TYPE_CHECKING:
     from engage.models.agreement import Agreement
@@ -58,15 +58,7 @@ class Objective(Base):
     metric: Mapped[str] = mapped_column(String(120))
     target: Mapped[float]
     unit: Mapped[str] = mapped_column(String(30), default="")
-    direction: Mapped[Direction] = mapped_column(
-        Enum(
-            Direction,
-            native_enum=False,
-            length=2,
-            validate_strings=True,
-            values_callable=lambda e: [m.value for m in e],
-        )
-    )
+    direction: Mapped[Direction] = mapped_column(enum_column(Direction, length=2))
     #: The ancestor's clause this one replaces for this agreement and its children.
     overrides_id: Mapped[int | None] = mapped_column(
         ForeignKey("objectives.id", ondelete="SET NULL"), index=True

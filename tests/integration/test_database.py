@@ -76,3 +76,32 @@ def test_writes_begin_immediately_reads_do_not(app: Flask, tmp_path: Path) -> No
     client.get("/probe")
     client.post("/probe")
     assert seen == {"GET": False, "POST": True}
+
+
+def test_reading_first_defers_the_write_lock(app: Flask) -> None:
+    """A POST may look up and validate before it takes SQLite's write lock."""
+    from engage.database import reading_first
+
+    path = app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
+    seen: list[bool] = []
+
+    @app.post("/probe-read-first")
+    def probe() -> str:
+        with reading_first():
+            db.session.execute(text("SELECT 1"))
+        seen.append(_locked_elsewhere(path))
+        db.session.commit()
+        db.session.execute(text("SELECT 1"))  # the write phase
+        seen.append(_locked_elsewhere(path))
+        return "ok"
+
+    app.test_client().post("/probe-read-first")
+    assert seen == [False, True]
+
+
+def _locked_elsewhere(path: str) -> bool:
+    result: list[bool] = []
+    thread = threading.Thread(target=lambda: result.append(_holds_write_lock(path)))
+    thread.start()
+    thread.join()
+    return result[0]

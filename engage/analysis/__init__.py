@@ -1,0 +1,1 @@
+"""Analysis: sentiment, metrics and trends. Plain functions, no Flask."""
