@@ -23,18 +23,20 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from engage.config import load_config
 
     load_config(app, test_config)
+    app.logger.setLevel(app.config["LOG_LEVEL"])
     app.jinja_env.add_extension("jinja2.ext.do")
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
+    register_demo_layers()
     return app
 
 
 def register_extensions(app: Flask) -> None:
     from engage import models  # noqa: F401  (registers every table on the metadata)
     from engage.database import configure_engine
-    from engage.extensions import csrf, db, login_manager, migrate
+    from engage.extensions import csrf, db, limiter, login_manager, migrate
     from engage.security import register_security_headers
 
     db.init_app(app)
@@ -43,6 +45,7 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(_here() / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)
+    limiter.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please sign in to continue."
     login_manager.login_message_category = "info"
@@ -57,9 +60,13 @@ def register_blueprints(app: Flask) -> None:
     from engage.auth.routes import bp as auth_bp
     from engage.customers.routes import bp as customers_bp
     from engage.home.routes import bp as home_bp
+    from surveys.respond.routes import bp as respond_bp
+    from surveys.staff import bp as staff_surveys_bp
 
     for bp in (auth_bp, home_bp, customers_bp, agreements_bp, admin_bp):
         app.register_blueprint(bp)
+    app.register_blueprint(staff_surveys_bp)
+    app.register_blueprint(respond_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -68,10 +75,20 @@ def register_errorhandlers(app: Flask) -> None:
     register(app)
 
 
+def register_demo_layers() -> None:
+    """Let packages beyond ``engage`` add to the demo (engage never imports them)."""
+    from engage.demo import register_layer
+    from surveys.demo import seed_survey_demo
+
+    register_layer(seed_survey_demo)
+
+
 def register_commands(app: Flask) -> None:
     from engage.cli import engage_cli
+    from surveys.cli import surveys_cli
 
     app.cli.add_command(engage_cli)
+    app.cli.add_command(surveys_cli)
 
 
 def _here() -> Any:

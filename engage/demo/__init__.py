@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import random
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -51,6 +52,18 @@ from engage.sla.tree import effective_objectives
 SEED = 20240401
 MONTHS = 18
 DOMAIN = "demo.engage.example"
+
+
+#: Extra demo data loaded after the SLAs, registered by other packages through
+#: :func:`register_layer` (``app.py`` wires them; ``engage`` imports none of them).
+DemoLayer = Callable[["DemoResult", random.Random], None]
+_layers: list[DemoLayer] = []
+
+
+def register_layer(layer: DemoLayer) -> None:
+    """Run ``layer(result, rng)`` after the core demo is loaded (once per layer)."""
+    if layer not in _layers:
+        _layers.append(layer)
 
 
 class DemoExists(Exception):
@@ -99,6 +112,9 @@ def seed(instance_path: str, end: date | None = None) -> DemoResult:
     aspects = {a.name: a for a in db.session.scalars(select(Aspect))}
     _agreements(result, customers, services, aspects, first)
     _measurements(result, rng, first, last)
+    db.session.flush()
+    for layer in _layers:
+        layer(result, rng)
     audit.record(None, "demo.seed", summary=result.summary())
     _write_login(instance_path, result)
     return result
