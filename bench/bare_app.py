@@ -25,3 +25,35 @@ def create_app() -> Flask:
         return render_template_string(PAGE, token=secrets.token_urlsafe(32))
 
     return app
+
+
+def create_insert_app() -> Flask:
+    """``POST /submit``: one INSERT per request on one connection per worker.
+
+    The same journal mode and synchronous setting as Engage's default (WAL, FULL), as
+    PERFORMANCE.md asks of the P1 baseline. The database path comes from BARE_DB.
+    """
+    import os
+    import sqlite3
+
+    from flask import request
+
+    app = Flask(__name__)
+    conn = sqlite3.connect(
+        os.environ["BARE_DB"], isolation_level=None, check_same_thread=False
+    )
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("PRAGMA busy_timeout=5000")
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS responses (id INTEGER PRIMARY KEY, body TEXT)"
+    )
+
+    @app.post("/submit")
+    def submit() -> tuple[str, int, dict[str, str]]:
+        conn.execute(
+            "INSERT INTO responses (body) VALUES (?)", (request.get_data(as_text=True),)
+        )
+        return "", 303, {"Location": "/thanks"}
+
+    return app
