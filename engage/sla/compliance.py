@@ -72,9 +72,12 @@ def target_in_force(
     """The target that applied in ``period``: from the version then published.
 
     ``versions`` are those of the clause's source agreement. A period before the first
-    version, or a clause that version did not have, uses the clause as it stands.
+    version uses the clause as it stands. An override that the version then in force
+    did not have yet is judged by the inherited clause it later replaced; any other
+    clause that version did not have uses the clause as it stands.
     """
     objective = effective.objective
+    fallback = effective.replaces or objective
     for version in reversed(versions):
         # In force during the month: starts before the next month, ends after this one
         # starts (``effective_to`` is exclusive: the day the next version takes over).
@@ -86,7 +89,7 @@ def target_in_force(
                     return Target(
                         float(clause["target"]), Direction(clause["direction"])
                     )
-            break
+            return Target(fallback.target, fallback.direction)
     return Target(objective.target, objective.direction)
 
 

@@ -218,3 +218,35 @@ def test_target_falls_back_to_the_clause_as_it_stands() -> None:
     assert target_in_force(clause(1, 99.5), JAN, versions) == Target(99.5, AT_LEAST)
     assert target_in_force(clause(1, 99.5), MAR, versions) == Target(99.5, AT_LEAST)
     assert target_in_force(clause(1, 4, AT_MOST), MAR, []) == Target(4, AT_MOST)
+
+
+def test_months_before_an_override_are_judged_by_the_inherited_clause() -> None:
+    """An override added in v2 (15 min) did not bind v1's months: the 30 min did."""
+    corporate = Agreement(id=1, name="Corporate", level=Level.CORPORATE)
+    inherited = Objective(
+        id=1, agreement=corporate, metric="First response", target=30, direction=AT_MOST
+    )
+    child = Agreement(id=2, name="Child", level=Level.CUSTOMER)
+    override = Objective(
+        id=2,
+        agreement=child,
+        metric="First response",
+        target=15,
+        direction=AT_MOST,
+        overrides=inherited,
+    )
+    effective = EffectiveObjective(override, child, inherited=False, replaces=inherited)
+    versions = [
+        version(1, JAN, MAR),
+        version(2, MAR, None, {"id": 2, "target": 15, "direction": "<="}),
+    ]
+    assert target_in_force(effective, FEB, versions) == Target(30, AT_MOST)
+    assert target_in_force(effective, MAR, versions) == Target(15, AT_MOST)
+    # 20 minutes met the contract in February and breaches it from March.
+    grid = compliance_grid(
+        [effective],
+        [measured(2, FEB, 20), measured(2, MAR, 20)],
+        [FEB, MAR],
+        {2: versions},
+    )
+    assert [c.met for c in grid.rows[0].cells] == [True, False]
