@@ -14,7 +14,7 @@ import tempfile
 import threading
 import zipfile
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 from importlib import metadata
 from pathlib import Path
 
@@ -76,8 +76,7 @@ def _analyzer() -> SentimentIntensityAnalyzer:
     return SentimentIntensityAnalyzer()
 
 
-@lru_cache(maxsize=4096)
 def score(text: str) -> Sentiment:
-    """VADER's sentiment of ``text`` (remembered: scoring ahead of a write is free)."""
+    """Stock VADER's sentiment of ``text`` (the baseline Engage's engine is measured by)."""
     result = _analyzer().polarity_scores(text)
     return Sentiment(result["compound"], result["pos"], result["neu"], result["neg"])
