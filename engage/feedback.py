@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 
-from engage.analysis import sentiment
+from engage.analysis import engine
 from engage.models import (
     Agreement,
     Answer,
@@ -24,6 +25,12 @@ SCORE_KINDS = {
 }
 
 
+@lru_cache(maxsize=4096)
+def score_comment(text: str) -> engine.Scored:
+    """Engage's score of a comment, remembered so that scoring ahead of a write is free."""
+    return engine.score_text(text)
+
+
 def text_feedback(
     text: str,
     *,
@@ -35,7 +42,7 @@ def text_feedback(
     objective_id: int | None = None,
 ) -> Feedback:
     """A scored feedback row for a piece of customer text."""
-    scores = sentiment.score(text)
+    scores = score_comment(text)
     return Feedback(
         source=source,
         kind=FeedbackKind.TEXT,
@@ -49,7 +56,7 @@ def text_feedback(
         pos=scores.pos,
         neu=scores.neu,
         neg=scores.neg,
-        scorer_version=sentiment.SCORER_VERSION,
+        scorer_version=scores.version,
     )
 
 

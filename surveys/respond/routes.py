@@ -17,9 +17,9 @@ from sqlalchemy.orm import joinedload
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from engage.analysis import sentiment
 from engage.database import reading_first
 from engage.extensions import csrf, db, limiter
+from engage.feedback import score_comment
 from engage.models import (
     Invitation,
     Question,
@@ -184,7 +184,7 @@ def respond(token: str) -> ResponseReturnValue:
     values = answers_from(form, version)
     for value in values.values():
         if isinstance(value, str):
-            sentiment.score(value)  # score now, outside the write lock
+            score_comment(value)  # score now, outside the write lock
     try:
         _end_read_transaction()
         response = record_response(invitation, version, values, utcnow())

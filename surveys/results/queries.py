@@ -14,9 +14,10 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
-from engage.analysis import metrics
+from engage.analysis import engine, metrics
 from engage.analysis.metrics import Estimate
 from engage.extensions import db
+from engage.feedback import score_comment
 from engage.models import (
     Agreement,
     Answer,
@@ -260,6 +261,15 @@ class AnswerView:
     question: Question
     answer: Answer | None
     compound: float | None
+    #: The stored score's scorer, to tell a score made by an older engine.
+    scorer_version: str | None = None
+
+    @property
+    def explanation(self) -> engine.Scored | None:
+        """The comment scored again now, sentence by sentence, with its drivers."""
+        if self.answer is None or not (self.answer.text or "").strip():
+            return None
+        return score_comment(self.answer.text or "")
 
     @property
     def sentiment_word(self) -> str:
@@ -278,17 +288,19 @@ def response_detail(
     if customer_ids is not None and customer_id not in customer_ids:
         return None
     by_question = {a.question_id: a for a in response.answers}
-    compounds: dict[int | None, float | None] = {
-        answer_id: compound
-        for answer_id, compound in db.session.execute(
-            select(Feedback.answer_id, Feedback.compound).where(
-                Feedback.answer_id.in_([a.id for a in response.answers])
-            )
+    stored: dict[int | None, tuple[float | None, str | None]] = {
+        answer_id: (compound, version)
+        for answer_id, compound, version in db.session.execute(
+            select(
+                Feedback.answer_id, Feedback.compound, Feedback.scorer_version
+            ).where(Feedback.answer_id.in_([a.id for a in response.answers]))
         )
     }
     views = []
     for question in response.version.questions:
         answer = by_question.get(question.id)
-        compound = compounds.get(answer.id) if answer else None
-        views.append(AnswerView(question, answer, compound))
+        compound, version = (
+            stored.get(answer.id, (None, None)) if answer else (None, None)
+        )
+        views.append(AnswerView(question, answer, compound, version))
     return response, views

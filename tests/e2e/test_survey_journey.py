@@ -143,8 +143,15 @@ def test_build_invite_answer_and_read(
     expect(page.get_by_text("javascript:alert(1)", exact=False).first).to_be_visible()
     screenshot(page, "journey-results-desktop")
     page.get_by_role("link", name=re.compile("response from Pat Jones")).click()
-    expect(page.get_by_text(PAYLOAD)).to_be_visible()
-    expect(page.get_by_text("{{7*7}}", exact=False)).to_be_visible()
+    expect(page.locator("blockquote.answer-text")).to_have_text(PAYLOAD)
+    expect(page.get_by_text("{{7*7}}", exact=False).first).to_be_visible()
+    # The explanation repeats the sentences: as text too.
+    page.get_by_text("Why this score").click()
+    explanation = page.locator(".explanation")
+    expect(
+        explanation.get_by_text("<script>alert(1)</script>", exact=False)
+    ).to_be_visible()
+    expect(explanation.get_by_text("outage", exact=False).first).to_be_visible()
     screenshot(page, "journey-response-desktop")
     assert dialogs == []
     assert staff_problems.errors == []

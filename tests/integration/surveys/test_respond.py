@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 from markupsafe import escape
 from sqlalchemy import select
 
-from engage.analysis.sentiment import SCORER_VERSION
+from engage.analysis.engine import ENGINE_VERSION
 from engage.extensions import db
 from engage.models import (
     Answer,
@@ -159,7 +159,7 @@ def test_submission_is_stored_with_answers_and_scored_feedback(
         text = feedback[FeedbackKind.TEXT]
         assert text.compound is not None
         assert text.compound > 0.3
-        assert text.scorer_version == SCORER_VERSION
+        assert text.scorer_version == ENGINE_VERSION
         assert feedback[FeedbackKind.CSAT].score == 4
         assert feedback[FeedbackKind.LOST_TIME].score == 1.5
         invitation = db.session.get(Invitation, link.invitation_id)

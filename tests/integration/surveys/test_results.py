@@ -8,10 +8,11 @@ from dataclasses import dataclass
 
 import pytest
 from flask import Flask
-from sqlalchemy import event
+from sqlalchemy import event, select
 
+from engage.analysis import engine
 from engage.extensions import db
-from engage.models import Level, Role
+from engage.models import Feedback, Level, Role
 from tests.factories import make_agreement, make_customer, signed_in
 from tests.survey_factories import (
     answer_invitation,
@@ -248,3 +249,25 @@ def test_pages_need_login(client: object, data: Data) -> None:
     assert isinstance(client, FlaskClient)
     for url in ("/staff/surveys/", f"/staff/surveys/{data.survey_id}/results"):
         assert client.get(url).status_code in (302, 303)
+
+
+def test_response_detail_explains_the_comment_score(app: Flask, data: Data) -> None:
+    """Each sentence with its score and the words and rules that drove it."""
+    client, _ = signed_in(app, Role.VIEWER)
+    with app.app_context():
+        stored = db.session.scalar(
+            select(Feedback.scorer_version).where(Feedback.text == MULTILINE)
+        )
+    assert stored == engine.ENGINE_VERSION
+    html = client.get(f"/staff/surveys/responses/{data.response_a2}").get_data(
+        as_text=True
+    )
+    assert "Why this score" in html
+    explained = engine.score_text(MULTILINE)
+    assert len(explained.sentences) == 2
+    for sentence in explained.sentences:
+        assert f"{sentence.compound:+.2f}</span> {sentence.text.strip()}" in html
+        for label, _ in sentence.drivers:
+            assert f'<span class="driver-label">{label}</span>' in html
+    assert any(s.drivers for s in explained.sentences)
+    assert "Stored by an earlier scorer" not in html
