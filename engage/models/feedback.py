@@ -70,7 +70,7 @@ class Feedback(Base):
     pos: Mapped[float | None]
     neu: Mapped[float | None]
     neg: Mapped[float | None]
-    scorer_version: Mapped[str | None] = mapped_column(String(80))
+    scorer_version: Mapped[str | None] = mapped_column(String(200))
 
     customer: Mapped[Customer] = relationship()
     agreement: Mapped[Agreement | None] = relationship()

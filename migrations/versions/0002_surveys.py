@@ -137,7 +137,7 @@ def upgrade():
     sa.Column('pos', sa.Double(), nullable=True),
     sa.Column('neu', sa.Double(), nullable=True),
     sa.Column('neg', sa.Double(), nullable=True),
-    sa.Column('scorer_version', sa.String(length=80), nullable=True),
+    sa.Column('scorer_version', sa.String(length=200), nullable=True),
     sa.ForeignKeyConstraint(['agreement_id'], ['agreements.id'], name=op.f('fk_feedback_agreement_id_agreements'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['answer_id'], ['answers.id'], name=op.f('fk_feedback_answer_id_answers'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['aspect_id'], ['aspects.id'], name=op.f('fk_feedback_aspect_id_aspects'), ondelete='SET NULL'),

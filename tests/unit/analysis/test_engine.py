@@ -172,3 +172,10 @@ def test_lexicon_version_comes_from_the_header() -> None:
     )
     assert parsed.version == "service-lexicon-7"
     assert parsed.words == {"lag": -1.0}
+
+
+def test_engine_version_fits_the_stored_column() -> None:
+    """SQLite ignores VARCHAR lengths; PostgreSQL refuses the whole response."""
+    from engage.models import Feedback
+
+    assert len(engine.ENGINE_VERSION) <= Feedback.__table__.c.scorer_version.type.length
