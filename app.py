@@ -55,18 +55,26 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from engage.actions.routes import bp as actions_bp
     from engage.admin.routes import bp as admin_bp
     from engage.agreements.routes import bp as agreements_bp
     from engage.auth.routes import bp as auth_bp
     from engage.customers.routes import bp as customers_bp
+    from engage.explain.routes import bp as feedback_bp
     from engage.home.routes import bp as home_bp
+    from engage.imports.routes import bp as imports_bp
+    from engage.sessions.routes import bp as sessions_bp
     from surveys.respond.routes import bp as respond_bp
     from surveys.staff import bp as staff_surveys_bp
 
     for bp in (auth_bp, home_bp, customers_bp, agreements_bp, admin_bp):
         app.register_blueprint(bp)
+    app.register_blueprint(imports_bp)
+    app.register_blueprint(feedback_bp)
     app.register_blueprint(staff_surveys_bp)
     app.register_blueprint(respond_bp)
+    app.register_blueprint(sessions_bp)
+    app.register_blueprint(actions_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -78,15 +86,21 @@ def register_errorhandlers(app: Flask) -> None:
 def register_demo_layers() -> None:
     """Let packages beyond ``engage`` add to the demo (engage never imports them)."""
     from engage.demo import register_layer
+    from engage.sessions.demo import seed_session_demo
     from surveys.demo import seed_survey_demo
 
     register_layer(seed_survey_demo)
+    register_layer(seed_session_demo)
 
 
 def register_commands(app: Flask) -> None:
     from engage.cli import engage_cli
+    from engage.imports.cli import import_feedback
+    from engage.rescoring import rescore_command
     from surveys.cli import surveys_cli
 
+    engage_cli.add_command(rescore_command)
+    engage_cli.add_command(import_feedback)
     app.cli.add_command(engage_cli)
     app.cli.add_command(surveys_cli)
 

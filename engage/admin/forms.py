@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 from typing import Any
 
+from flask import abort
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -32,6 +33,7 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from engage.admin import service
+from engage.admin.keywords import parse_keywords
 from engage.auth.forms import normalise_email, strong_password
 from engage.auth.passwords import MIN_LENGTH
 from engage.models import Aspect, Role, User
@@ -185,6 +187,31 @@ class AspectForm(FlaskForm):
             raise ValidationError("An aspect with this name already exists.")
 
 
+class KeywordsForm(FlaskForm):
+    """An aspect's keyword map entry; ``keywords`` holds the parsed list once valid."""
+
+    text = TextAreaField(
+        "Keywords",
+        validators=[Length(max=10_000)],
+        description="One word or phrase per line. Case and punctuation do not matter; "
+        "a word matches whole words only, a phrase its words in that order, and "
+        "where keywords overlap the longest phrase wins.",
+        render_kw={"rows": 14, "spellcheck": "false"},
+    )
+    submit = SubmitField("Save keywords")
+
+    def __init__(self, *args: Any, aspect: Aspect, **kwargs: Any) -> None:
+        super().__init__(
+            *args, data={"text": "\n".join(aspect.keywords or [])}, **kwargs
+        )
+        self.keywords: list[str] = []
+
+    def validate_text(self, field: Any) -> None:
+        self.keywords, errors = parse_keywords(field.data or "")
+        if errors:
+            raise ValidationError(" ".join(errors))
+
+
 # --- audit log filter -----------------------------------------------------------
 
 #: The only query parameters the audit log accepts (SECURITY.md case 26).
@@ -203,6 +230,26 @@ def strict_int(value: Any) -> int | None:
     if not re.fullmatch(r"[0-9]{1,9}", value):
         raise ValueError("not a whole number")
     return int(value)
+
+
+def page_or_400(args: Any, allowed: Set[str]) -> int:
+    """The ``page`` of a filtered list's query string ``args`` (a MultiDict).
+
+    Unknown parameters and malformed values are refused, never passed on
+    (SECURITY.md case 26).
+
+    :raise werkzeug.exceptions.BadRequest: a parameter outside ``allowed`` or a page
+        that is not a whole number from 1.
+    """
+    if not set(args) <= allowed:
+        abort(400)
+    try:
+        page = strict_int(args.get("page", "1"))
+    except ValueError:
+        abort(400)
+    if page is None or page < 1:
+        abort(400)
+    return page
 
 
 class AuditFilterForm(Form):

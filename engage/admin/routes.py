@@ -5,13 +5,14 @@ Every route needs the admin role; managers and viewers get 403.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 from wtforms import Field
 
-from engage.admin import service
+from engage import rescoring
+from engage.admin import keywords, service
 from engage.admin.audit_log import audit_actions, audit_query, detail_lines
 from engage.admin.forms import (
     AUDIT_PARAMETERS,
@@ -20,7 +21,7 @@ from engage.admin.forms import (
     EditUserForm,
     NewUserForm,
     SetPasswordForm,
-    strict_int,
+    page_or_400,
 )
 from engage.auth.access import role_required, staff_only
 from engage.extensions import db
@@ -145,9 +146,13 @@ def user_password(user_id: int) -> Response | str:
 @bp.get("/aspects")
 @admin_only
 def aspects() -> str:
-    """The aspect list in display order, with how many objectives use each."""
+    """The aspect list in display order, with usage, keywords and shared keywords."""
+    rows = service.aspects_with_usage()
     return render_template(
-        "engage/admin/aspects.html", rows=service.aspects_with_usage()
+        "engage/admin/aspects.html",
+        rows=rows,
+        conflicts=keywords.conflicts(keywords.ordered_aspects()),
+        rescore_job=rescoring.latest_job(),
     )
 
 
@@ -241,16 +246,7 @@ def aspect_delete(aspect_id: int) -> Response:
 @admin_only
 def audit_log() -> str | tuple[str, int]:
     """Staff changes, newest first, filtered by action, staff member and dates."""
-    # Unknown parameters and malformed values are refused, never passed on
-    # (SECURITY.md case 26).
-    if not set(request.args) <= AUDIT_PARAMETERS:
-        abort(400)
-    try:
-        page = strict_int(request.args.get("page", "1"))
-    except ValueError:
-        abort(400)
-    if page is None or page < 1:
-        abort(400)
+    page = page_or_400(request.args, AUDIT_PARAMETERS)
     form = AuditFilterForm(request.args, audit_actions(), service.list_users())
     if not form.validate():
         return render_template("engage/admin/audit.html", form=form, events=None), 400
@@ -273,3 +269,8 @@ def audit_log() -> str | tuple[str, int]:
         rows=[(event, detail_lines(event.details)) for event in events.items],
         filters=filters,
     )
+
+
+# Keyword editing, rescoring and job pages add their routes to ``bp``.
+import engage.admin.job_routes  # noqa: E402, F401
+import engage.admin.keyword_routes  # noqa: E402, F401

@@ -28,6 +28,7 @@ from engage.auth.access import (
 )
 from engage.extensions import db
 from engage.models import Agreement, AgreementStatus, DomainError, Level, User
+from engage.perception.sla import sla_perception
 from engage.sla.compliance import month_start, months_ending
 from engage.sla.tree import ancestors, effective_objectives
 from engage.sla.versions import changes
@@ -96,6 +97,7 @@ def render_detail(
     last_measured = service.last_measured_period(agreement)
     last = last_measured or month_start(date.today())
     effective = effective_objectives(agreement)
+    grid = agreement_grid(agreement, months_ending(last, 12))
     history = [
         (v, changes(agreement.versions[i - 1] if i else None, v))
         for i, v in enumerate(agreement.versions)
@@ -106,7 +108,8 @@ def render_detail(
         chain=ancestors(agreement),
         effective=effective,
         can_edit=can_edit_agreement(current_user, agreement),
-        grid=agreement_grid(agreement, months_ending(last, 12)),
+        grid=grid,
+        perception=sla_perception(agreement, grid, current_user),
         last_measured=last_measured,
         history=history[::-1],
         publish_form=publish_form or PublishForm(agreement=agreement, formdata=None),

@@ -1,10 +1,11 @@
 """Engage's sentiment engine: VADER plus a service lexicon and service-language rules.
 
 Pure functions over text, explainable: :func:`score_text` splits a comment into
-sentences with NLTK's Punkt tokenizer (untrained: nothing is downloaded), scores each
-sentence with NLTK's VADER, whose lexicon is updated with ``service_lexicon.tsv``,
-applies the rules of :mod:`engage.analysis.service_rules`, and keeps for every sentence
-the words and rules that moved its score.
+sentences (:func:`split_sentences`: Punkt's rules for an untrained model, in one
+regular expression; nothing is downloaded), scores each sentence with NLTK's VADER,
+whose lexicon is updated with ``service_lexicon.tsv``, applies the rules of
+:mod:`engage.analysis.rules`, and keeps for every sentence the words and rules
+that moved its score.
 
 A comment's score is VADER's own combination over all its sentences: the valences of
 every word and rule are summed and normalised (``compound``), with the punctuation
@@ -17,31 +18,95 @@ VADER's general-domain ground truth within 0.01 of stock (bench/sentiment_accura
 
 from __future__ import annotations
 
+import math
 import re
 import string
 from dataclasses import dataclass
 from functools import cache
 
 from nltk.sentiment.vader import SentimentIntensityAnalyzer
-from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 
-from engage.analysis import sentiment, service_rules
+from engage.analysis import rules as service_rules
+from engage.analysis import sentiment
 from engage.analysis.lexicon import LEXICON_VERSION, load_lexicon
-from engage.analysis.service_rules import Sentence, words_set
+from engage.analysis.rules import Sentence, words_set
 
 #: Stored with every score: a change of rules, lexicon or VADER can be found and rescored.
-ENGINE_VERSION = f"engage-sentiment-1+{LEXICON_VERSION}+{sentiment.SCORER_VERSION}"
+ENGINE_VERSION = f"engage-sentiment-2+{LEXICON_VERSION}+{sentiment.SCORER_VERSION}"
 
 #: How much more a negative valence counts than a positive one in a comment's score.
 NEGATIVE_WEIGHT = 1.3
 
-#: Abbreviations Punkt would otherwise take for sentence ends (it is untrained).
+#: Words whose full stop does not end a sentence ("Dr. Smith", "approx. 2 hours").
 _ABBREVIATIONS = words_set("mr mrs ms dr st vs etc e.g i.e approx min hr hrs no")
-#: Only texts with a possible sentence end inside them go through Punkt.
+#: Only texts with a possible sentence end inside them are split.
 _MAYBE_SPLIT = re.compile(r"[.!?][\"')\]]*\s+\S|\n")
+#: A possible sentence end: end marks, closing quotes or brackets, then white space.
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]\u201d\u2019]*\s+")
+_CLOSERS = "\"')]\u201d\u2019"
 _HASHTAG = re.compile(r"#(\w)")
 _PUNCT = frozenset(string.punctuation)
 _NO_PUNCT = re.compile(f"[{re.escape(string.punctuation)}]")
+_NEGATORS = service_rules.NEGATORS
+#: A word ending in one of these ends a clause: negation does not reach past it.
+_CLAUSE_ENDS = frozenset(",;:.!?-")
+_EDGE_PUNCT = string.punctuation + "\u201c\u201d\u2018\u2019\u2026"
+
+
+def _plain(word: str) -> str:
+    """A lower-cased word without the punctuation around it, apostrophes plain."""
+    if "\u2019" in word:
+        word = word.replace("\u2019", "'")
+    return word.strip(_EDGE_PUNCT) or word
+
+
+def _is_question(text: str) -> bool:
+    """Whether a sentence ends as a question ("?", "?!", "??!!" with closers after)."""
+    end = text.rstrip().rstrip(_CLOSERS)
+    marks = end[len(end.rstrip("!?")) :]
+    return "?" in marks
+
+
+def _ends_sentence(line: str, end: int, start: int) -> bool:
+    """Whether the end marks just before ``line[end]`` close a sentence.
+
+    Punkt's rules without training data: "?" and "!" always do; a full stop does
+    unless its word is a known abbreviation, an initial ("J."), part of an ellipsis
+    ("...", which an untrained Punkt never splits on), or a number before a
+    lower-case word ("at 5. then").
+    """
+    token = line[line.rfind(" ", 0, end) + 1 : end].rstrip(_CLOSERS)
+    stem = token.rstrip(".!?")
+    marks = token[len(stem) :]
+    if "?" in marks or "!" in marks:
+        return True
+    if len(marks) > 1 or stem.endswith("\u2026"):
+        return False
+    word = stem.lower().lstrip("(\"'")
+    if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
+        return False
+    following = line[start : start + 1]
+    return not (word.replace(",", "").isdigit() and following.islower())
+
+
+def split_sentences(text: str) -> list[str]:
+    """The sentences of ``text``: split at line breaks and at sentence ends."""
+    stripped = text.strip()
+    if not _MAYBE_SPLIT.search(stripped):
+        return [stripped] if stripped else []
+    out: list[str] = []
+    for line in stripped.splitlines():
+        begin = 0
+        for m in _SENTENCE_END.finditer(line):
+            if _ends_sentence(line, m.start(), m.end()):
+                part = line[begin : m.end()].strip()
+                if part:
+                    out.append(part)
+                begin = m.end()
+        part = line[begin:].strip()
+        if part:
+            out.append(part)
+    return out
 
 
 @dataclass(frozen=True)
@@ -74,12 +139,16 @@ class _SentiText:
     extra work (sentences, rules) within the budget of stock VADER's speed.
     """
 
-    __slots__ = ("text", "words_and_emoticons", "is_cap_diff")
+    __slots__ = ("text", "words_and_emoticons", "is_cap_diff", "caps", "breaks")
 
     def __init__(self, text: str, punc: frozenset[str]) -> None:
         self.text = text
         # "@support" addresses the comment; it is not a word of it.
-        words = [w for w in text.split() if len(w) > 1 and w[0] != "@"]
+        # One-letter words carry nothing for VADER ("a", "I"); a digit is kept for the
+        # rules ("for 2 hours"): VADER has no valence for it either.
+        words = [w for w in text.split() if (len(w) > 1 or w.isdigit()) and w[0] != "@"]
+        #: the words after which a clause ends, before VADER strips the punctuation
+        self.breaks = frozenset(i for i, w in enumerate(words) if w[-1] in _CLAUSE_ENDS)
         known: set[str] | None = None
         for i, w in enumerate(words):
             if w[0] in _PUNCT or w[-1] in _PUNCT:
@@ -97,7 +166,7 @@ class _SentiText:
                 if stripped != w and w[len(stripped) :] in punc and stripped in known:
                     words[i] = stripped
         self.words_and_emoticons = words
-        caps = sum(1 for w in words if w.isupper())
+        self.caps = caps = sum(1 for w in words if w.isupper())
         self.is_cap_diff = 0 < len(words) - caps < len(words)
 
 
@@ -109,64 +178,97 @@ class _Engine:
         self.vader = SentimentIntensityAnalyzer()
         lexicon = load_lexicon()
         self.vader.lexicon.update(lexicon.words)
-        self.phrases: dict[str, list[tuple[tuple[str, ...], float]]] = {}
-        for words, valence in sorted(lexicon.phrases.items(), key=lambda p: -len(p[0])):
-            self.phrases.setdefault(words[0], []).append((words, valence))
+        self.phrases: dict[str, list[tuple[tuple[str, ...], float, str]]] = {}
+        for phrase, valence in sorted(
+            lexicon.phrases.items(), key=lambda p: -len(p[0])
+        ):
+            # VADER drops one-letter words ("a", "I"): match phrases the same way
+            # ("is a joke" is matched as "is joke").
+            words = tuple(w for w in phrase if len(w) > 1)
+            label = " ".join(phrase)
+            self.phrases.setdefault(words[0], []).append((words, valence, label))
         self.service_negatives = frozenset(w for w, v in lexicon.words.items() if v < 0)
+        # Words the service lexicon makes neutral: VADER would still turn a neutral
+        # word in capitals into a negative one ("PLEASE" -0.7).
+        self.zero = frozenset(w for w, v in lexicon.words.items() if v == 0)
         self.punc = frozenset(self.vader.constants.PUNC_LIST)
         self.boosters = frozenset(self.vader.constants.BOOSTER_DICT)
-        params = PunktParameters()
-        params.abbrev_types = set(_ABBREVIATIONS)
-        self.splitter = PunktSentenceTokenizer(params)
 
     def split(self, text: str) -> list[str]:
         # "#fail" is the word "fail": VADER's authors suggest dropping the mark.
         if "#" in text:
             text = _HASHTAG.sub(r"\1", text)
-        if not _MAYBE_SPLIT.search(text.strip()):
-            return [text.strip()] if text.strip() else []
-        out: list[str] = []
-        for line in text.splitlines():
-            out.extend(s.strip() for s in self.splitter.tokenize(line) if s.strip())
-        return out
+        return split_sentences(text)
 
-    def sentence(self, text: str) -> Sentence:
+    def sentence(self, st: _SentiText) -> Sentence:
         """VADER's word valences for one sentence, with the service phrases applied."""
-        st = _SentiText(text, self.punc)
+        text = st.text
         words = st.words_and_emoticons
         lower = [w.lower() for w in words]
         vader = self.vader
         lexicon = vader.lexicon
         sentiments: list[float] = []
-        first_index: dict[str, int] = {}
-        for idx, w in enumerate(words):
-            first_index.setdefault(w, idx)
+        boosters, zero = self.boosters, self.zero
         for idx, (item, low) in enumerate(zip(words, lower, strict=True)):
             kind_of = low == "kind" and idx < len(words) - 1 and lower[idx + 1] == "of"
-            if low not in lexicon or low in self.boosters or kind_of:
+            if low not in lexicon or low in boosters or low in zero or kind_of:
                 sentiments.append(0.0)
             else:
                 # VADER looks words up by their first occurrence: keep its behaviour.
-                vader.sentiment_valence(0, st, item, first_index[item], sentiments)
+                vader.sentiment_valence(0, st, item, words.index(item), sentiments)
         labels = list(words)
-        for idx, low in enumerate(lower):
-            for phrase, valence in self.phrases.get(low, ()):
+        # Rules and phrases read words without the punctuation around them.
+        plain = [_plain(low) for low in lower]
+        breaks = st.breaks
+        consumed: set[int] = set()
+        for idx, low in enumerate(plain):
+            if idx in consumed:
+                continue
+            for phrase, valence, label in self.phrases.get(low, ()):
                 n = len(phrase)
-                if tuple(lower[idx : idx + n]) == phrase:
-                    sentiments[idx] = valence
-                    labels[idx] = " ".join(phrase)
-                    for k in range(idx + 1, idx + n):
-                        sentiments[k] = 0.0
-                    break
+                if tuple(plain[idx : idx + n]) != phrase or breaks.intersection(
+                    range(idx, idx + n - 1)
+                ):
+                    continue
+                # "won't be let down": a phrase is negated as VADER negates a word.
+                if phrase[0] not in _NEGATORS and service_rules.negator_before(
+                    plain, idx, breaks
+                ):
+                    valence *= self.vader.constants.N_SCALAR
+                sentiments[idx] = valence
+                labels[idx] = label
+                for k in range(idx + 1, idx + n):
+                    sentiments[k] = 0.0
+                    consumed.add(k)
+                break
         sentiments = vader._but_check(words, sentiments)
-        return Sentence(lower, sentiments, labels, text.rstrip().endswith("?"))
+        return Sentence(
+            plain,
+            sentiments,
+            labels,
+            _is_question(text),
+            breaks=breaks,
+            text=text,
+            phrased=frozenset(consumed),
+        )
 
     def score(self, text: str) -> Scored:
         raws = self.split(text)
-        sentences = [self.sentence(t) for t in raws]
+        texts = [_SentiText(t, self.punc) for t in raws]
+        if len(texts) > 1:
+            # VADER's all-caps flag belongs to the whole comment: a word in capitals
+            # is emphasis only beside words that are not, wherever they are.
+            n = sum(len(t.words_and_emoticons) for t in texts)
+            caps = sum(t.caps for t in texts)
+            for t in texts:
+                t.is_cap_diff = 0 < n - caps < n
+        sentences = [self.sentence(t) for t in texts]
+        failure_words = self.service_negatives
         for s in sentences:
             for rule in service_rules.SENTENCE_RULES:
                 rule(s)
+            service_rules.failure_fixed(s, failure_words)
+            service_rules.status_question(s, failure_words)
         if service_rules.is_complaint(
             sentences, self.service_negatives
         ) or service_rules.is_request(sentences):
@@ -182,9 +284,7 @@ class _Engine:
                 if v != 0 or label.startswith("rule:")
             ]
             drivers.extend(s.extra)
-            scored.append(
-                ScoredSentence(raw, score_valence(values, raw)["compound"], drivers)
-            )
+            scored.append(ScoredSentence(raw, _compound(values, raw), drivers))
             valences.extend(values)
         if NEGATIVE_WEIGHT != 1.0:
             valences = [v * NEGATIVE_WEIGHT if v < 0 else v for v in valences]
@@ -192,6 +292,19 @@ class _Engine:
         return Scored(
             total["compound"], total["pos"], total["neu"], total["neg"], scored
         )
+
+
+def _compound(values: list[float], text: str) -> float:
+    """VADER's compound score of valences (``score_valence``'s, without the shares)."""
+    total = sum(values)
+    if not values or total == 0:
+        return 0.0
+    emphasis = min(text.count("!"), 4) * 0.292
+    questions = text.count("?")
+    if questions > 1:
+        emphasis += questions * 0.18 if questions <= 3 else 0.96
+    total += emphasis if total > 0 else -emphasis
+    return round(total / math.sqrt(total * total + 15), 4)
 
 
 @cache

@@ -89,10 +89,13 @@ def csat(values: Iterable[float]) -> Estimate:
     :raise ValueError: a value outside 1..5.
     """
     numbers = _checked(values, 1, 5)
-    n = len(numbers)
+    return csat_from_counts(sum(1 for v in numbers if v >= 4), len(numbers))
+
+
+def csat_from_counts(satisfied: int, n: int) -> Estimate:
+    """CSAT from its counts (as daily rollups keep them): ``satisfied`` of ``n``."""
     if not n:
         return Estimate(None, 0)
-    satisfied = sum(1 for v in numbers if v >= 4)
     low, high = wilson(satisfied, n)
     return Estimate(satisfied / n, n, low, high)
 
@@ -105,11 +108,21 @@ def nps(values: Iterable[float]) -> Estimate:
     :raise ValueError: a value outside 0..10.
     """
     numbers = _checked(values, 0, 10)
-    n = len(numbers)
+    return nps_from_counts(
+        sum(1 for v in numbers if v >= 9),
+        sum(1 for v in numbers if v <= 6),
+        len(numbers),
+    )
+
+
+def nps_from_counts(promoters: int, detractors: int, n: int) -> Estimate:
+    """NPS from its counts: ``promoters`` (9-10) and ``detractors`` (0-6) of ``n``."""
     if not n:
         return Estimate(None, 0)
-    promoters = sum(1 for v in numbers if v >= 9) / n
-    detractors = sum(1 for v in numbers if v <= 6) / n
+    return _nps(promoters / n, detractors / n, n)
+
+
+def _nps(promoters: float, detractors: float, n: int) -> Estimate:
     score = promoters - detractors
     se = math.sqrt(max(promoters + detractors - score**2, 0.0) / n)
     low = max(-1.0, score - _Z * se)
@@ -128,6 +141,28 @@ def mean(values: Iterable[float]) -> Estimate:
         return Estimate(average, 1)
     half = t_critical(n - 1) * stdev(numbers) / math.sqrt(n)
     return Estimate(average, n, average - half, average + half)
+
+
+def mean_from_sums(n: int, total: float, total_sq: float) -> Estimate:
+    """The mean and its t interval from ``n``, the sum and the sum of squares.
+
+    Daily rollups keep these three numbers, so a figure over any period is a sum of
+    rows, never a scan of raw feedback. The sample variance is
+    ``(total_sq - total^2 / n) / (n - 1)``, floored at 0 against rounding.
+    """
+    if not n:
+        return Estimate(None, 0)
+    average = total / n
+    if n == 1:
+        return Estimate(average, 1)
+    variance = max((total_sq - total * total / n) / (n - 1), 0.0)
+    half = t_critical(n - 1) * math.sqrt(variance / n)
+    return Estimate(average, n, average - half, average + half)
+
+
+def sentiment_from_sums(n: int, total: float, total_sq: float) -> Estimate:
+    """Mean sentiment from rollup sums, its interval clipped to -1..1."""
+    return _clipped(mean_from_sums(n, total, total_sq), -1, 1)
 
 
 def ces(values: Iterable[float]) -> Estimate:

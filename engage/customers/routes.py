@@ -10,7 +10,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any, cast
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
@@ -27,6 +27,7 @@ from engage.customers import service as ops
 from engage.customers.forms import ContactForm, CustomerForm, ServiceForm
 from engage.extensions import db
 from engage.models import Contact, Customer, DomainError, Role, Service, User
+from engage.sessions.timeline import customer_sections
 
 bp = Blueprint("customers", __name__, url_prefix="/staff")
 staff_only(bp)
@@ -159,6 +160,7 @@ def detail(customer_id: int) -> str:
         can_edit=can_edit,
         can_delete=can_delete_customer(user, customer),
         can_add_department=can_edit and not customer.is_department,
+        **customer_sections(customer, request.args.get("timeline")),
     )
 
 

@@ -6,6 +6,7 @@ from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from engage.actions.service import due_for, today
 from engage.agreements.overview import portfolio_overview
 from engage.auth.access import staff_only
 
@@ -21,7 +22,9 @@ def root() -> Response:
 
 @bp.get("/staff/")
 def index() -> str:
-    """Counts and the SLAs that breached in the last measured month."""
+    """Counts, the SLAs that breached in the last measured month, my due actions."""
     return render_template(
-        "engage/home/index.html", overview=portfolio_overview(current_user)
+        "engage/home/index.html",
+        overview=portfolio_overview(current_user),
+        my_actions=due_for(current_user, today()),
     )

@@ -1,5 +1,6 @@
 """ORM models, one module per aggregate. Importing this package registers them all."""
 
+from engage.models.action import OPEN_STATUSES, ActionItem, ActionStatus
 from engage.models.agreement import (
     Agreement,
     AgreementStatus,
@@ -10,12 +11,19 @@ from engage.models.agreement import (
 from engage.models.audit import AuditEvent
 from engage.models.base import Base, utcnow
 from engage.models.customer import Contact, Customer
-from engage.models.feedback import Feedback, FeedbackKind, FeedbackSource
+from engage.models.feedback import (
+    Feedback,
+    FeedbackKind,
+    FeedbackSource,
+    StatementKind,
+)
 from engage.models.invitation import Invitation
+from engage.models.job import Job, JobStatus
 from engage.models.measurement import Measurement, MeasurementSource
 from engage.models.objective import Aspect, Direction, Objective
 from engage.models.response import Answer, Response
 from engage.models.service import Service
+from engage.models.session import Channel, ListeningSession, session_agreements
 from engage.models.survey import (
     Question,
     QuestionKind,
@@ -26,6 +34,15 @@ from engage.models.survey import (
 from engage.models.user import LoginFailure, Role, StaffSession, User, user_customers
 
 __all__ = [
+    "OPEN_STATUSES",
+    "ActionItem",
+    "ActionStatus",
+    "Channel",
+    "Job",
+    "JobStatus",
+    "ListeningSession",
+    "StatementKind",
+    "session_agreements",
     "Agreement",
     "Answer",
     "Feedback",

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engage.models.base import Base, UTCDateTime, enum_column, utcnow
@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from engage.models.customer import Customer
     from engage.models.objective import Aspect, Objective
     from engage.models.response import Answer
+    from engage.models.session import ListeningSession
 
 
 class FeedbackSource(enum.StrEnum):
@@ -32,6 +33,14 @@ class FeedbackKind(enum.StrEnum):
     HAPPINESS = "happiness"
     CES = "ces"
     LOST_TIME = "lost_time"
+
+
+class StatementKind(enum.StrEnum):
+    """Which part of a listening session's log a statement comes from."""
+
+    NOTE = "note"
+    ASK = "ask"
+    COMMITMENT = "commitment"
 
 
 class Feedback(Base):
@@ -62,6 +71,17 @@ class Feedback(Base):
     answer_id: Mapped[int | None] = mapped_column(
         ForeignKey("answers.id", ondelete="CASCADE"), unique=True
     )
+    #: The listening session this statement comes from, if any.
+    session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("listening_sessions.id", ondelete="CASCADE"), index=True
+    )
+    statement_kind: Mapped[StatementKind | None] = mapped_column(
+        enum_column(StatementKind)
+    )
+    #: For imported rows: a digest of the source row, so re-importing adds nothing.
+    import_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    #: Aspects the keyword map found in ``text``: ``[{"aspect_id", "aspect", "words"}]``.
+    aspect_matches: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
     #: The rating or hours, for score kinds.
     score: Mapped[float | None]
     text: Mapped[str | None] = mapped_column(Text)
@@ -77,6 +97,7 @@ class Feedback(Base):
     objective: Mapped[Objective | None] = relationship()
     aspect: Mapped[Aspect | None] = relationship()
     answer: Mapped[Answer | None] = relationship()
+    session: Mapped[ListeningSession | None] = relationship(back_populates="statements")
 
     def __repr__(self) -> str:
         return f"<Feedback {self.id} {self.source.value}/{self.kind.value}>"

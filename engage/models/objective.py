@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engage.models.base import Base, UTCDateTime, enum_column, utcnow
@@ -34,6 +34,8 @@ class Aspect(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     position: Mapped[int] = mapped_column(default=0)
     active: Mapped[bool] = mapped_column(default=True)
+    #: Words and phrases that tag feedback text with this aspect (lower case).
+    keywords: Mapped[list[str]] = mapped_column(JSON, default=list)
 
     def __repr__(self) -> str:
         return f"<Aspect {self.id} {self.name!r}>"

@@ -9,6 +9,7 @@ from flask import abort, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.routing import BuildError
 
+from engage.actions.signals import is_detractor
 from engage.analysis.metrics import MIN_N
 from engage.auth.access import visible_customer_ids
 from engage.extensions import db
@@ -93,6 +94,14 @@ def response(response_id: int) -> str:
     if found is None:
         abort(404)
     answered, views = found
+    signals = [
+        (v.question.kind.value, v.answer.number if v.answer else None, v.compound)
+        for v in views
+    ]
     return render_template(
-        "surveys/results/response.html", response=answered, views=views
+        "surveys/results/response.html",
+        response=answered,
+        views=views,
+        # Visible already; managers and admins may act on a detractor's answer.
+        can_open_action=current_user.can_edit and is_detractor(signals),
     )

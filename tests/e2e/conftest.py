@@ -11,12 +11,23 @@ import os
 import shutil
 import threading
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    ConsoleMessage,
+    Page,
+    Request,
+    expect,
+    sync_playwright,
+)
 from werkzeug.serving import make_server
+
+from engage.demo import DemoResult, seed
+from engage.extensions import db
 
 CHROMIUM = (
     os.environ.get("ENGAGE_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -74,10 +85,13 @@ class PageProblems:
         self.errors: list[str] = []
         page.on("console", self._console)
         page.on("pageerror", lambda error: self.errors.append(f"page error: {error}"))
-        page.on(
-            "requestfailed",
-            lambda request: self.errors.append(f"request failed: {request.url}"),
-        )
+        page.on("requestfailed", self._request_failed)
+
+    def _request_failed(self, request: Request) -> None:
+        # A request the browser itself cancelled because the test moved on to the
+        # next page (a lazily loaded script, say) is not a fault of the server.
+        if request.failure != "net::ERR_ABORTED":
+            self.errors.append(f"request failed: {request.url} ({request.failure})")
 
     def _console(self, message: ConsoleMessage) -> None:
         if message.type == "error":
@@ -111,3 +125,23 @@ def screenshot(page: Page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+@pytest.fixture
+def demo(app: Flask) -> DemoResult:
+    """The deterministic demo, ending on a fixed date so pages look the same each run."""
+    with app.app_context():
+        result = seed(app.instance_path, end=date(2026, 10, 1))
+        db.session.commit()
+        return result
+
+
+def sign_in_with_keyboard(page: Page, base: str, email: str, password: str) -> None:
+    """Sign in using only the keyboard, as a screen-reader or keyboard user would."""
+    page.goto(f"{base}/staff/login")
+    page.get_by_label("Email").focus()
+    page.keyboard.type(email)
+    page.keyboard.press("Tab")
+    page.keyboard.type(password)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Overview")).to_be_visible()

@@ -2,34 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
-
-import pytest
-from flask import Flask
 from playwright.sync_api import Page, expect
 
-from engage.demo import DemoResult, seed
-from engage.extensions import db
-from tests.e2e.conftest import PageProblems, screenshot
-
-
-@pytest.fixture
-def demo(app: Flask) -> DemoResult:
-    with app.app_context():
-        result = seed(app.instance_path, end=date(2026, 10, 1))
-        db.session.commit()
-        return result
-
-
-def sign_in_with_keyboard(page: Page, base: str, email: str, password: str) -> None:
-    """Sign in using only the keyboard, as a screen-reader or keyboard user would."""
-    page.goto(f"{base}/staff/login")
-    page.get_by_label("Email").focus()
-    page.keyboard.type(email)
-    page.keyboard.press("Tab")
-    page.keyboard.type(password)
-    page.keyboard.press("Enter")
-    expect(page.get_by_role("heading", name="Overview")).to_be_visible()
+from engage.demo import DemoResult
+from tests.e2e.conftest import PageProblems, screenshot, sign_in_with_keyboard
 
 
 def test_sign_in_and_walk_the_sla_tree(

@@ -14,8 +14,7 @@ from playwright.sync_api import Dialog, Page, expect
 
 from engage.extensions import db
 from engage.models import Feedback, Level, Response, Role
-from tests.e2e.conftest import PageProblems, screenshot
-from tests.e2e.test_staff_journey import sign_in_with_keyboard
+from tests.e2e.conftest import PageProblems, screenshot, sign_in_with_keyboard
 from tests.factories import (
     PASSWORD,
     make_agreement,

@@ -119,3 +119,56 @@ def test_seed_demo_cli_and_printed_login_works(
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Customer)) == 5
     assert runner.invoke(args=["engage", "seed-demo"]).exit_code != 0
+
+
+def test_demo_sessions_tell_the_story(app: Flask) -> None:
+    """Every customer has sessions; statements are scored; action items close the loop."""
+    from engage.models import ActionItem, ActionStatus, Feedback, ListeningSession
+
+    with app.app_context():
+        seed(app.instance_path, end=END)
+        db.session.commit()
+        customers = db.session.scalars(select(Customer)).all()
+        for customer in customers:
+            sessions = db.session.scalars(
+                select(ListeningSession).filter_by(customer_id=customer.id)
+            ).all()
+            assert len(sessions) >= 3, customer.name
+            assert all(s.statements for s in sessions), customer.name
+        statements = db.session.scalars(
+            select(Feedback).where(Feedback.session_id.is_not(None))
+        ).all()
+        assert len(statements) >= 100
+        assert all(s.compound is not None and s.scorer_version for s in statements)
+        assert all(s.agreement_id is not None for s in statements)
+
+        def mean(name: str, months: tuple[int, int]) -> float:
+            start = date(END.year, END.month, 1)
+            values = [
+                s.compound
+                for s in statements
+                if s.agreement
+                and s.agreement.name == name
+                and (start.year - s.received_at.year) * 12
+                + start.month
+                - s.received_at.month
+                in range(*months)
+                and s.compound is not None
+            ]
+            assert values, name
+            return sum(values) / len(values)
+
+        # The watermelon sours in its last months; the reverse case stays content.
+        hosting = "Acme Finance / Cloud hosting"
+        assert mean(hosting, (0, 6)) < -0.05 < 0.05 < mean(hosting, (10, 18))
+        assert mean("Northwind Health / Cloud hosting", (0, 18)) > 0.05
+        items = db.session.scalars(select(ActionItem)).all()
+        today = date(2026, 11, 1)
+        statuses = {i.status for i in items}
+        assert {ActionStatus.DONE, ActionStatus.OPEN} <= statuses
+        assert all(i.closed_at for i in items if i.status.is_closed)
+        overdue_owners = {
+            i.owner.role.value for i in items if i.is_overdue(today) and i.owner
+        }
+        assert {"manager", "admin"} <= overdue_owners
+        assert any(i.response_id for i in items)

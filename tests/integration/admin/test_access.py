@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -9,7 +11,7 @@ from sqlalchemy import func, select
 from werkzeug.test import TestResponse
 
 from engage.extensions import db
-from engage.models import Aspect, AuditEvent, Role, User
+from engage.models import Aspect, AuditEvent, Job, JobStatus, Role, User
 from tests.factories import make_user, signed_in
 
 #: (method, path, endpoint): every admin route; {user} and {aspect} are filled in.
@@ -32,6 +34,12 @@ ROUTES = [
     ("POST", "/staff/admin/aspects/{aspect}/move/down", "admin.aspect_move"),
     ("POST", "/staff/admin/aspects/{aspect}/delete", "admin.aspect_delete"),
     ("GET", "/staff/admin/audit", "admin.audit_log"),
+    ("GET", "/staff/admin/aspects/{aspect}/keywords", "admin.aspect_keywords"),
+    ("POST", "/staff/admin/aspects/{aspect}/keywords", "admin.aspect_keywords"),
+    ("POST", "/staff/admin/rescore", "admin.rescore"),
+    ("GET", "/staff/admin/jobs", "admin.jobs_list"),
+    ("GET", "/staff/admin/jobs/{job}", "admin.job"),
+    ("GET", "/staff/admin/jobs/{job}/status", "admin.job_status"),
 ]
 
 #: Form data that would change something if the check were missing.
@@ -43,7 +51,14 @@ FORM = {
     "password": "an intruder's passphrase",
     "confirm": "an intruder's passphrase",
     "description": "changed",
+    "text": "intruder",
 }
+
+
+@pytest.fixture
+def app_config(app_config: dict[str, Any]) -> dict[str, Any]:
+    # The rescore route's job runs at once, inside the request.
+    return {**app_config, "JOBS_INLINE": True}
 
 
 def test_routes_list_covers_every_admin_rule(app: Flask) -> None:
@@ -64,9 +79,10 @@ def targets(app: Flask) -> dict[str, int]:
     with app.app_context():
         target = make_user(Role.VIEWER, email="target@example.test", name="Target")
         aspect = Aspect(name="Unused", description="", position=99)
-        db.session.add(aspect)
+        job = Job(kind="rescore", status=JobStatus.DONE)
+        db.session.add_all([aspect, job])
         db.session.commit()
-        return {"user": target.id, "aspect": aspect.id}
+        return {"user": target.id, "aspect": aspect.id, "job": job.id}
 
 
 def _snapshot() -> tuple[object, ...]:
@@ -77,11 +93,16 @@ def _snapshot() -> tuple[object, ...]:
     ).all()
     aspects = db.session.execute(
         select(
-            Aspect.name, Aspect.description, Aspect.active, Aspect.position
+            Aspect.name,
+            Aspect.description,
+            Aspect.active,
+            Aspect.position,
+            Aspect.keywords,
         ).order_by(Aspect.id)
     ).all()
     events = db.session.scalar(select(func.count()).select_from(AuditEvent))
-    return (tuple(users), tuple(aspects), events)
+    jobs = db.session.scalar(select(func.count()).select_from(Job))
+    return (tuple(users), tuple(aspects), events, jobs)
 
 
 def _call(

@@ -82,7 +82,8 @@ def test_polite_words_are_neutral_in_a_complaint_only() -> None:
 def test_service_lexicon_words_are_negative(word: str, text: str) -> None:
     assert stock(text) > -0.05
     assert engage(text) <= -0.05
-    assert dict(drivers(text))[word] < 0
+    # A phrase is reported under its longest entry ("is not working").
+    assert any(word in label and v < 0 for label, v in drivers(text))
 
 
 def test_plain_sentences_score_as_stock_vader() -> None:
@@ -116,6 +117,52 @@ def test_negative_sentence_outweighs_pleasantry() -> None:
     assert engage("Hi team, hope you are well. Our server has been down for hours.") < 0
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Still waiting for a response from support.", "negative"),
+        ("Thanks, the outage was fixed within the hour.", "positive"),
+        ("Can you please send me the invoice?", "neutral"),
+        ("No problem at all.", "positive"),
+        ("No issues since the upgrade.", "positive"),
+        ("The help desk never answered my ticket.", "negative"),
+        ("Thanks, but my issue has not been resolved.", "negative"),
+        ("Thanks again for the help!", "positive"),
+    ],
+)
+def test_service_examples_score_in_their_class(text: str, expected: str) -> None:
+    compound = engage(text)
+    actual = (
+        "positive"
+        if compound >= 0.05
+        else "negative"
+        if compound <= -0.05
+        else "neutral"
+    )
+    assert actual == expected
+
+
+def test_capitals_are_emphasis_across_the_whole_comment() -> None:
+    """VADER's all-caps flag belongs to the comment, not to each sentence."""
+    alone = engine.score_text("GREAT.").compound
+    beside = engine.score_text("It went well. GREAT.").sentences[1].compound
+    assert beside > alone
+
+
+def test_neutralised_words_in_capitals_stay_neutral() -> None:
+    """VADER turns a zero-valence word in capitals negative; not the lexicon's."""
+    assert engage("PLEASE call me, the ticket NUMBER is 12.") == 0.0
+
+
+def test_one_letter_words_do_not_break_phrases() -> None:
+    """VADER drops "a": "is a joke" is matched on VADER's words."""
+    assert dict(drivers("The support is a joke."))["is a joke"] < 0
+
+
+def test_a_negated_phrase_is_negated() -> None:
+    assert dict(drivers("You won't be let down."))["let down"] > 0
+
+
 def test_sentences_split_without_any_nltk_download(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -133,13 +180,29 @@ def test_sentences_split_without_any_nltk_download(
     ]
 
 
+@pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
+        ("It broke... again. Why?!", ["It broke... again.", "Why?!"]),
+        ("Call J. Smith at 5. then wait.", ["Call J. Smith at 5. then wait."]),
+        ('He said "fixed." It was not.', ['He said "fixed."', "It was not."]),
+        ("Approx. 2 hours, e.g. today", ["Approx. 2 hours, e.g. today"]),
+        ("Down!!! Again!!", ["Down!!!", "Again!!"]),
+        ("one\ntwo", ["one", "two"]),
+        ("", []),
+    ],
+)
+def test_sentence_splitting(text: str, sentences: list[str]) -> None:
+    assert engine.split_sentences(text) == sentences
+
+
 def test_empty_text_is_neutral() -> None:
     result = engine.score_text("   ")
     assert (result.compound, result.sentences) == (0.0, [])
 
 
 def test_version_names_engine_lexicon_and_vader() -> None:
-    assert engine.ENGINE_VERSION.startswith("engage-sentiment-1+service-lexicon-")
+    assert engine.ENGINE_VERSION.startswith("engage-sentiment-2+service-lexicon-")
     assert LEXICON_VERSION in engine.ENGINE_VERSION
     assert sentiment.SCORER_VERSION in engine.ENGINE_VERSION
     assert engine.score_text("ok").version == engine.ENGINE_VERSION

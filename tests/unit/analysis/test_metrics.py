@@ -123,3 +123,19 @@ def test_too_few_threshold() -> None:
 def test_sentiment_word(compound: float, word: str) -> None:
     assert metrics.sentiment_word(compound) == word
     assert metrics.sentiment_word(None) == "not scored"
+
+
+def test_figures_from_rollup_sums_match_figures_from_values() -> None:
+    values = [0.5, -0.25, 0.75, 0.1, -0.6, 0.3]
+    direct = metrics.sentiment(values)
+    from_sums = metrics.sentiment_from_sums(
+        len(values), sum(values), sum(v * v for v in values)
+    )
+    assert from_sums.value == pytest.approx(direct.value)
+    assert from_sums.low == pytest.approx(direct.low)
+    assert from_sums.high == pytest.approx(direct.high)
+    ratings = [9, 10, 6, 7, 3, 9, 8]
+    assert metrics.nps_from_counts(3, 2, 7) == metrics.nps(ratings)
+    assert metrics.csat_from_counts(3, 5) == metrics.csat([5, 4, 4, 2, 1])
+    assert metrics.mean_from_sums(0, 0, 0).value is None
+    assert metrics.mean_from_sums(1, 3.0, 9.0).low is None

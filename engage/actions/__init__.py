@@ -1,0 +1,1 @@
+"""Action items: closing the loop on what customers said."""

@@ -1,0 +1,1 @@
+"""Listening sessions: meetings where customers talk, and their scored statements."""
