@@ -25,6 +25,7 @@ venv: $(VENV)/.installed
 
 migrate: venv
 	$(BIN)/flask db upgrade
+	$(BIN)/flask engage rebuild-rollups --if-empty
 
 seed: migrate
 	$(BIN)/flask engage seed-demo --if-empty

@@ -34,12 +34,16 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from engage import models  # noqa: F401  (registers every table on the metadata)
+    from engage import (
+        models,  # noqa: F401  (registers every table on the metadata)
+        rollups,
+    )
     from engage.database import configure_engine
     from engage.extensions import csrf, db, limiter, login_manager, migrate
     from engage.security import register_security_headers
 
     db.init_app(app)
+    rollups.install()
     with app.app_context():
         configure_engine(app, db.engine)
     migrate.init_app(app, db, directory=str(_here() / "migrations"))
@@ -63,6 +67,7 @@ def register_blueprints(app: Flask) -> None:
     from engage.explain.routes import bp as feedback_bp
     from engage.home.routes import bp as home_bp
     from engage.imports.routes import bp as imports_bp
+    from engage.perception.routes import bp as perception_bp
     from engage.sessions.routes import bp as sessions_bp
     from surveys.respond.routes import bp as respond_bp
     from surveys.staff import bp as staff_surveys_bp
@@ -75,6 +80,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(respond_bp)
     app.register_blueprint(sessions_bp)
     app.register_blueprint(actions_bp)
+    app.register_blueprint(perception_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -84,3 +84,25 @@ def seed_demo(if_empty: bool) -> None:
         ) from None
     db.session.commit()
     click.echo(result.summary())
+
+
+@engage_cli.command("rebuild-rollups")
+@click.option(
+    "--if-empty",
+    is_flag=True,
+    help="Only when there is feedback but no rollup yet (after an upgrade).",
+)
+def rebuild_rollups(if_empty: bool) -> None:
+    """Recompute the daily feedback rollups from the feedback table."""
+    from engage import rollups
+    from engage.models import Feedback, FeedbackRollup
+
+    if if_empty and (
+        db.session.scalar(select(FeedbackRollup.day).limit(1)) is not None
+        or db.session.scalar(select(Feedback.id).limit(1)) is None
+    ):
+        click.echo("Rollups are in place; nothing to rebuild.")
+        return
+    count = rollups.rebuild(db.session)
+    db.session.commit()
+    click.echo(f"Rebuilt {count} rollup rows.")

@@ -22,6 +22,7 @@ from engage.models.job import Job, JobStatus
 from engage.models.measurement import Measurement, MeasurementSource
 from engage.models.objective import Aspect, Direction, Objective
 from engage.models.response import Answer, Response
+from engage.models.rollup import COUNTERS, FeedbackRollup, Slice
 from engage.models.service import Service
 from engage.models.session import Channel, ListeningSession, session_agreements
 from engage.models.survey import (
@@ -34,6 +35,9 @@ from engage.models.survey import (
 from engage.models.user import LoginFailure, Role, StaffSession, User, user_customers
 
 __all__ = [
+    "COUNTERS",
+    "FeedbackRollup",
+    "Slice",
     "OPEN_STATUSES",
     "ActionItem",
     "ActionStatus",

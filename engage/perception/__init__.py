@@ -1,0 +1,1 @@
+"""Perception beside compliance: the portfolio and the SLA page (issue 5)."""
