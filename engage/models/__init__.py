@@ -8,6 +8,7 @@ from engage.models.agreement import (
     DomainError,
     Level,
 )
+from engage.models.alert import Alert, AlertKind, PerceptionState
 from engage.models.audit import AuditEvent
 from engage.models.base import Base, utcnow
 from engage.models.customer import Contact, Customer
@@ -20,7 +21,8 @@ from engage.models.feedback import (
 from engage.models.invitation import Invitation
 from engage.models.job import Job, JobStatus
 from engage.models.measurement import Measurement, MeasurementSource
-from engage.models.objective import Aspect, Direction, Objective
+from engage.models.objective import Aspect, Direction, Measure, Objective
+from engage.models.renegotiation import Proposal, ProposalAction
 from engage.models.response import Answer, Response
 from engage.models.rollup import COUNTERS, FeedbackRollup, Slice
 from engage.models.service import Service
@@ -35,6 +37,12 @@ from engage.models.survey import (
 from engage.models.user import LoginFailure, Role, StaffSession, User, user_customers
 
 __all__ = [
+    "Alert",
+    "AlertKind",
+    "PerceptionState",
+    "Measure",
+    "Proposal",
+    "ProposalAction",
     "COUNTERS",
     "FeedbackRollup",
     "Slice",

@@ -167,6 +167,10 @@ class AgreementVersion(Base):
     change_note: Mapped[str] = mapped_column(Text, default="")
     #: The agreement's own objectives as published: a list of plain dicts.
     objectives: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    #: A recorded renegotiation's decisions, one plain dict per clause decided on.
+    decisions: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    #: The evidence the renegotiation was decided on, frozen when it was recorded.
+    evidence: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL")

@@ -24,6 +24,29 @@ class Direction(enum.StrEnum):
         return "at least" if self is Direction.AT_LEAST else "at most"
 
 
+class Measure(enum.StrEnum):
+    """What a clause is judged on: a measured metric, or what customers feel."""
+
+    METRIC = "metric"
+    #: Perception targets, judged from feedback rollups (DESIGN.md section 5).
+    HAPPINESS = "happiness"
+    CSAT = "csat"
+    SENTIMENT = "sentiment"
+
+    @property
+    def is_perception(self) -> bool:
+        return self is not Measure.METRIC
+
+    @property
+    def label(self) -> str:
+        return {
+            Measure.METRIC: "measured metric",
+            Measure.HAPPINESS: "happiness (NPS, -100..100)",
+            Measure.CSAT: "CSAT (% satisfied)",
+            Measure.SENTIMENT: "mean sentiment (-1..1)",
+        }[self]
+
+
 class Aspect(Base):
     """What a clause or a piece of feedback is about (availability, cost, ...)."""
 
@@ -67,11 +90,22 @@ class Objective(Base):
     )
     description: Mapped[str] = mapped_column(Text, default="")
     position: Mapped[int] = mapped_column(default=0)
+    #: METRIC clauses are measured; the others are perception targets.
+    measure: Mapped[Measure] = mapped_column(
+        enum_column(Measure), default=Measure.METRIC, server_default="metric"
+    )
+    #: The version from which a renegotiation dropped this clause; it stays for the
+    #: months it was in force (and its measurements), but binds nothing after.
+    dropped_in: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     agreement: Mapped[Agreement] = relationship(back_populates="objectives")
     aspect: Mapped[Aspect] = relationship()
     overrides: Mapped[Objective | None] = relationship(remote_side=[id])
+
+    @property
+    def in_force(self) -> bool:
+        return self.dropped_in is None
 
     @property
     def target_text(self) -> str:
