@@ -6,7 +6,7 @@ An illegal step (a ``DomainError``) is flashed and redirected to the agreement, 
 
 from __future__ import annotations
 
-from flask import flash, redirect, url_for
+from flask import flash, redirect, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -85,6 +85,11 @@ def review(agreement_id: int) -> Response:
         "publish the next one.",
         "success",
     )
+    if request.form.get("next") == "workbench":
+        # Started from the renegotiation workbench: carry on proposing there.
+        return redirect(
+            url_for("renegotiation.workbench", agreement_id=agreement.id), code=303
+        )
     return _back(agreement.id)
 
 

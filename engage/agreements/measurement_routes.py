@@ -25,7 +25,7 @@ from engage.models import (
 from engage.sla import measurements as service
 from engage.sla.compliance import add_months, month_start
 from engage.sla.measurement_csv import CsvFileError, parse_csv, template_csv
-from engage.sla.tree import effective_objectives
+from engage.sla.tree import measured_objectives
 
 #: The grid spans one of these many months (``?months=``); anything else is a 400.
 MONTH_CHOICES = ("12", "18", "24")
@@ -93,7 +93,7 @@ def _entry_form(agreement: Agreement) -> MeasurementForm | None:
     ):
         return None
     return MeasurementForm(
-        objectives=effective_objectives(agreement), today=utcnow().date()
+        objectives=measured_objectives(agreement), today=utcnow().date()
     )
 
 
@@ -106,6 +106,10 @@ def _save(agreement: Agreement, entry: service.Entry) -> Response:
     except IntegrityError:
         db.session.rollback()
         flash(RACE, "error")
+        return _back(agreement)
+    except DomainError as error:  # a perception target, or a month after a drop
+        db.session.rollback()
+        flash(str(error), "error")
         return _back(agreement)
     measurement = done.measurement
     if done.outcome is service.Outcome.UNCHANGED:
@@ -217,7 +221,7 @@ def delete_measurement(measurement_id: int) -> Response:
 def measurements_template(agreement_id: int) -> Response:
     """A CSV to fill in: last month, one row per objective in force."""
     agreement = agreement_or_404(agreement_id)
-    objectives = [e.objective for e in effective_objectives(agreement)]
+    objectives = [e.objective for e in measured_objectives(agreement)]
     last_month = add_months(month_start(utcnow().date()), -1)
     name = f"measurements-sla-{agreement.id}.csv"
     # The BOM makes spreadsheet programs read the file as UTF-8; the import skips it.
@@ -236,7 +240,7 @@ def import_measurements(agreement_id: int) -> Response | str | tuple[str, int]:
     if not _measurable(agreement):
         return _back(agreement)
     form = ImportForm()
-    effective = effective_objectives(agreement)
+    effective = measured_objectives(agreement)
 
     def page(**report: object) -> str:
         return render_template(

@@ -69,6 +69,7 @@ def _page(
     agreement: Agreement,
     title: str,
     replaces: Objective | None = None,
+    objective: Objective | None = None,
 ) -> str:
     return render_template(
         "engage/agreements/objective_form.html",
@@ -76,6 +77,7 @@ def _page(
         agreement=agreement,
         title=title,
         replaces=replaces,
+        objective=objective,
     )
 
 
@@ -154,7 +156,9 @@ def objective_override(agreement_id: int, objective_id: int) -> Response | str:
         db.session.commit()
         flash(f"{agreement.name} now overrides “{inherited.metric}”.", "success")
         return _back(agreement)
-    return _page(form, agreement, f"Override “{inherited.metric}”", inherited)
+    return _page(
+        form, agreement, f"Override “{inherited.metric}”", inherited, inherited
+    )
 
 
 @bp.route("/objectives/<int:objective_id>/edit", methods=["GET", "POST"])
@@ -194,7 +198,9 @@ def objective_edit(objective_id: int) -> Response | str:
             db.session.commit()
             flash(f"Saved the clause “{objective.metric}”.", "success")
             return _back(agreement)
-    return _page(form, agreement, f"Edit “{objective.metric}”", objective.overrides)
+    return _page(
+        form, agreement, f"Edit “{objective.metric}”", objective.overrides, objective
+    )
 
 
 @bp.post("/objectives/<int:objective_id>/delete")

@@ -7,9 +7,11 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
+from weakref import WeakKeyDictionary
 
-from engage.models import AgreementVersion, Direction, Measurement
-from engage.sla.tree import EffectiveObjective
+from engage.models import AgreementVersion, Direction, Measurement, Objective
+from engage.sla.tree import EffectiveObjective, is_perception_target
 
 
 class PeriodStatus(enum.StrEnum):
@@ -64,6 +66,39 @@ def meets(value: float, target: float, direction: Direction) -> bool:
 class Target:
     value: float
     direction: Direction
+    #: False for a month in which the clause bound nothing: dropped by then, or a
+    #: perception target the version then in force did not have yet.
+    in_force: bool = True
+
+
+def dropped_from(objective: Objective) -> date | None:
+    """The first month a dropped clause no longer binds, or None while it binds.
+
+    The version that dropped it judges every month it is in force for, as in
+    :func:`target_in_force`: from the month it takes effect.
+    """
+    if objective.dropped_in is None:
+        return None
+    for version in objective.agreement.versions:
+        if version.number == objective.dropped_in:
+            return month_start(version.effective_from)
+    # Dropped in the version being recorded right now: nothing after the last one.
+    return None
+
+
+#: A published version's clauses by id. Published versions never change, so the
+#: index is built once per loaded version (the portfolio judges thousands of cells).
+_CLAUSE_INDEX: WeakKeyDictionary[AgreementVersion, dict[int, dict[str, Any]]] = (
+    WeakKeyDictionary()
+)
+
+
+def _clauses(version: AgreementVersion) -> dict[int, dict[str, Any]]:
+    index = _CLAUSE_INDEX.get(version)
+    if index is None:
+        index = {c["id"]: c for c in version.objectives if "id" in c}
+        _CLAUSE_INDEX[version] = index
+    return index
 
 
 def target_in_force(
@@ -73,23 +108,34 @@ def target_in_force(
 
     ``versions`` are those of the clause's source agreement. A period before the first
     version uses the clause as it stands. An override that the version then in force
-    did not have yet is judged by the inherited clause it later replaced; any other
-    clause that version did not have uses the clause as it stands.
+    did not have yet is judged by the inherited clause it later replaced; a perception
+    target it did not have yet judged nothing (feedback from before the clause existed
+    would otherwise breach it); any other clause that version did not have uses the
+    clause as it stands. A clause dropped in that version or earlier judges nothing.
     """
     objective = effective.objective
     fallback = effective.replaces or objective
+    next_month = add_months(period, 1)
     for version in reversed(versions):
         # In force during the month: starts before the next month, ends after this one
         # starts (``effective_to`` is exclusive: the day the next version takes over).
-        if version.effective_from < add_months(period, 1) and (
+        if version.effective_from < next_month and (
             version.effective_to is None or version.effective_to > period
         ):
-            for clause in version.objectives:
-                if clause.get("id") == objective.id:
-                    return Target(
-                        float(clause["target"]), Direction(clause["direction"])
-                    )
-            return Target(fallback.target, fallback.direction)
+            dropped = (
+                objective.dropped_in is not None
+                and version.number >= objective.dropped_in
+            )
+            clause = _clauses(version).get(objective.id)
+            if clause is not None:
+                return Target(
+                    float(clause["target"]),
+                    Direction(clause["direction"]),
+                    in_force=not dropped,
+                )
+            if fallback is objective and is_perception_target(objective):
+                return Target(objective.target, objective.direction, in_force=False)
+            return Target(fallback.target, fallback.direction, in_force=not dropped)
     return Target(objective.target, objective.direction)
 
 
@@ -101,7 +147,7 @@ class Cell:
 
     @property
     def met(self) -> bool | None:
-        if self.value is None:
+        if self.value is None or not self.target.in_force:
             return None
         return meets(self.value, self.target.value, self.target.direction)
 
@@ -163,26 +209,34 @@ def compliance_grid(
     measurements: Iterable[Measurement],
     periods: Sequence[date],
     versions_by_agreement: Mapping[int, Sequence[AgreementVersion]] | None = None,
+    *,
+    perception: Mapping[tuple[int, date], float | None] | None = None,
 ) -> ComplianceGrid:
     """Compare every clause in force with its measurement in each period.
 
-    :param effective: the agreement's clauses in force (``effective_objectives``).
+    :param effective: the agreement's clauses (``effective_objectives``; pass
+        ``include_dropped=True`` so months before a drop are still judged).
     :param measurements: the agreement's measurements (other periods are ignored).
     :param periods: month starts, oldest first.
     :param versions_by_agreement: published versions per source agreement id, to judge
         each period by the target then in force.
+    :param perception: observed values of perception targets per (objective id,
+        month), None below the minimum number of responses
+        (:func:`engage.sla.perception_targets.observed`); without it perception
+        targets have no data.
     """
     versions_by_agreement = versions_by_agreement or {}
+    perception = perception or {}
     values = {(m.objective_id, m.period): m.value for m in measurements}
     rows = []
     for eff in effective:
         versions = versions_by_agreement.get(eff.source.id, ())
-        cells = [
-            Cell(
-                p, target_in_force(eff, p, versions), values.get((eff.objective.id, p))
-            )
-            for p in periods
-        ]
+        source = perception if is_perception_target(eff.objective) else values
+        cells = []
+        for p in periods:
+            target = target_in_force(eff, p, versions)
+            value = source.get((eff.objective.id, p)) if target.in_force else None
+            cells.append(Cell(p, target, value))
         rows.append(ObjectiveRow(eff, cells))
     summaries = [
         PeriodSummary(

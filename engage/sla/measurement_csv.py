@@ -16,7 +16,14 @@ from typing import TypeVar
 
 from engage.models import Objective
 from engage.sla.compliance import parse_period
-from engage.sla.measurements import NOTE_MAX, Entry, check_period, parse_value
+from engage.sla.measurements import (
+    NOTE_MAX,
+    Entry,
+    check_clause_measured,
+    check_period,
+    parse_value,
+)
+from engage.sla.tree import is_perception_target
 
 T = TypeVar("T")
 #: Rows per file; larger imports are split, so one transaction stays short.
@@ -200,6 +207,8 @@ def _parse_row(
     note = cells.get("note", "").strip()
     if len(note) > NOTE_MAX:
         problems.append(f"the note is longer than {NOTE_MAX} characters")
+    if period is not None and objective is not None:
+        _attempt(problems, lambda: check_clause_measured(objective, period))
     if problems or period is None or objective is None or value is None:
         return RowError(row, _cells(record), "; ".join(problems))
     return Entry(objective, period, value, note, row)
@@ -232,6 +241,8 @@ def template_csv(objectives: Sequence[Objective], period: date) -> str:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(["period", "metric", "value", "note"])
     for objective in objectives:
+        if is_perception_target(objective) or objective.dropped_in is not None:
+            continue  # judged from feedback, or binds nothing any more
         metric = objective.metric
         if metric.startswith(FORMULA_TRIGGERS):
             metric = "'" + metric  # read back without the quote by _plain_metric

@@ -29,7 +29,8 @@ from engage.models import (
     User,
     utcnow,
 )
-from engage.sla.compliance import add_months, month_start, months_ending
+from engage.sla.compliance import add_months, dropped_from, month_start, months_ending
+from engage.sla.tree import is_perception_target
 
 #: ``Measurement.note`` is a String(300).
 NOTE_MAX = 300
@@ -73,6 +74,27 @@ def check_period(period: date, today: date) -> None:
     """
     if period > month_start(today):
         raise ValueError(f"{period:%Y-%m} is in the future")
+
+
+def check_clause_measured(objective: Objective, period: date) -> None:
+    """A measurement belongs to a measured clause that bound ``period``.
+
+    Perception targets are judged from feedback; a dropped clause keeps the
+    measurements of the months before its drop but takes none after.
+
+    :raise ValueError: with a message for the form or the CSV report.
+    """
+    if is_perception_target(objective):
+        raise ValueError(
+            f"'{objective.metric}' is a perception target, judged from feedback; "
+            "it takes no measurements"
+        )
+    since = dropped_from(objective)
+    if since is not None and period >= since:
+        raise ValueError(
+            f"'{objective.metric}' was dropped in version {objective.dropped_in} "
+            f"(from {since:%Y-%m}); it takes no measurements for {period:%Y-%m}"
+        )
 
 
 def grid_periods(agreement: Agreement, months: int, today: date) -> list[date]:
@@ -190,7 +212,14 @@ class Recorded:
 def record(
     agreement: Agreement, entry: Entry, *, source: MeasurementSource, by: User | None
 ) -> Recorded:
-    """Add the measurement, or update the one for the same objective and month."""
+    """Add the measurement, or update the one for the same objective and month.
+
+    :raise DomainError: the clause is a perception target, or was dropped by then.
+    """
+    try:
+        check_clause_measured(entry.objective, entry.period)
+    except ValueError as error:
+        raise DomainError(f"{str(error)[0].upper()}{str(error)[1:]}.") from None
     key = (entry.objective.id, entry.period)
     existing = _existing(agreement, [entry.period]).get(key)
     previous = existing.value if existing else None

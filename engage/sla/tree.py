@@ -30,11 +30,17 @@ def ancestors(agreement: Agreement) -> list[Agreement]:
     return chain[::-1]
 
 
-def effective_objectives(agreement: Agreement) -> list[EffectiveObjective]:
+def effective_objectives(
+    agreement: Agreement, *, include_dropped: bool = False
+) -> list[EffectiveObjective]:
     """Resolve inheritance: every ancestor's clauses, overridden ones replaced in place.
 
     A child inherits its parent's clauses unless it overrides them (DESIGN.md section 2);
     an override keeps the position of the clause it replaces.
+
+    :param include_dropped: keep clauses a renegotiation dropped (``dropped_in`` set).
+        They bind nothing now, but a compliance grid still judges the months before
+        the drop, so it asks for them; every "in force" listing leaves them out.
     """
     in_force: dict[int, EffectiveObjective] = {}
     #: objective id -> the id of the root clause it stands for
@@ -50,7 +56,30 @@ def effective_objectives(agreement: Agreement) -> list[EffectiveObjective]:
                 replaced = in_force[key].objective
                 in_force[key] = EffectiveObjective(objective, node, inherited, replaced)
             lineage[objective.id] = key
-    return list(in_force.values())
+    # Filtered only now: a dropped override still hides the clause it replaced.
+    return [
+        e
+        for e in in_force.values()
+        if include_dropped or e.objective.dropped_in is None
+    ]
+
+
+def is_perception_target(objective: Objective) -> bool:
+    """Whether ``objective`` is judged from feedback rather than measured.
+
+    ``measure`` is None on an object not flushed yet: a measured clause by default.
+    """
+    return objective.measure is not None and objective.measure.is_perception
+
+
+def measured_objectives(agreement: Agreement) -> list[EffectiveObjective]:
+    """Clauses in force that take measurements: perception targets are judged from
+    feedback, so measurement entry and CSV import do not offer them."""
+    return [
+        e
+        for e in effective_objectives(agreement)
+        if not is_perception_target(e.objective)
+    ]
 
 
 def overridable(agreement: Agreement) -> list[EffectiveObjective]:

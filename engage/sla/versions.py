@@ -20,6 +20,8 @@ def snapshot(agreement: Agreement) -> list[dict[str, Any]]:
             "unit": o.unit,
             "direction": o.direction.value,
             "overrides_id": o.overrides_id,
+            "measure": o.measure.value,
+            "dropped_in": o.dropped_in,
         }
         for o in agreement.objectives
     ]
@@ -80,7 +82,7 @@ def retire(agreement: Agreement, *, on: date) -> None:
 
 @dataclass(frozen=True)
 class ClauseChange:
-    kind: str  # "added", "removed" or "changed"
+    kind: str  # "added", "override", "removed", "changed" or "dropped"
     metric: str
     before: str = ""
     after: str = ""
@@ -88,7 +90,15 @@ class ClauseChange:
 
 def _describe(clause: dict[str, Any]) -> str:
     unit = f" {clause['unit']}" if clause.get("unit") else ""
-    return f"{clause['direction']} {float(clause['target']):g}{unit}"
+    text = f"{clause['direction']} {float(clause['target']):g}{unit}"
+    # Versions published before perception targets existed have no "measure".
+    if clause.get("measure", "metric") != "metric":
+        text = f"{clause['measure']} {text}, from feedback"
+    return text
+
+
+def _dropped(clause: dict[str, Any]) -> bool:
+    return clause.get("dropped_in") is not None
 
 
 def changes(
@@ -102,10 +112,16 @@ def changes(
     new = {c["id"]: c for c in after.objectives}
     result = []
     for key, clause in new.items():
-        if key not in old:
-            result.append(
-                ClauseChange("added", clause["metric"], after=_describe(clause))
-            )
+        if _dropped(clause):
+            # A dropped clause stays in the snapshot for history; it is news only in
+            # the version that dropped it.
+            if key not in old or not _dropped(old[key]):
+                was = old.get(key, clause)
+                result.append(ClauseChange("dropped", clause["metric"], _describe(was)))
+        elif key not in old:
+            # A new override changes an inherited clause for this SLA only.
+            kind = "override" if clause.get("overrides_id") else "added"
+            result.append(ClauseChange(kind, clause["metric"], after=_describe(clause)))
         elif (
             _describe(old[key]) != _describe(clause)
             or old[key]["metric"] != clause["metric"]

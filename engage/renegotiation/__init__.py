@@ -1,0 +1,1 @@
+"""The renegotiation workbench: proposals, decisions and frozen evidence."""
