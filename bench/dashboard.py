@@ -13,18 +13,20 @@ Prints ``name  engage=...  baseline=...  ratio=...`` lines and whether P3 is met
 (p50 <= 150 ms for the SLA page, <= 300 ms for the portfolio, <= 3 x the baseline).
 
     .venv/bin/python bench/dashboard.py [--rows 1000000] [--backend sqlite|postgresql|both]
-        [--seconds 10] [--workers 4] [--connections 4] [--smoke]
+        [--seconds 10] [--workers 4] [--connections 4] [--smoke] [--keep DIR]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import secrets
 import shutil
 import subprocess
 import sys
 import tempfile
+from dataclasses import asdict
 from pathlib import Path
 
 import requests
@@ -115,9 +117,8 @@ def measure(
 ) -> dict[str, dict[str, dict[str, float]]]:
     """wrk figures for each page, Engage then baseline: ``{page: {side: figures}}``."""
     sqlite = data.url.startswith("sqlite")
-    env = {"ENGAGE_INSTANCE_PATH": instance}
-    if not sqlite:
-        env["DATABASE_URL"] = data.url
+    # The database URL always: with --keep the SQLite file is not in ``instance``.
+    env = {"ENGAGE_INSTANCE_PATH": instance, "DATABASE_URL": data.url}
     results: dict[str, dict[str, dict[str, float]]] = {}
     lua = Path(instance) / "cookie.lua"
     with gunicorn("app:create_app()", args.workers, env, ROOT) as base:
@@ -184,17 +185,38 @@ def report(backend: str, results: dict[str, dict[str, dict[str, float]]]) -> boo
     return met
 
 
+def kept(backend: str, args: argparse.Namespace) -> Dataset:
+    """The data set kept under ``--keep``: generated on the first run, then reused.
+
+    Generating a million rows takes minutes; profiling a change needs the same data
+    again. The PostgreSQL database is named after the directory and never dropped.
+    """
+    folder = Path(args.keep).resolve() / f"{backend}-{args.rows}"
+    saved = folder / "dataset.json"
+    if saved.exists():
+        return Dataset(**json.loads(saved.read_text()))
+    folder.mkdir(parents=True, exist_ok=True)
+    url = None
+    if backend == "postgresql":
+        name = re.sub(r"\W", "_", folder.name)
+        url = f"{PG_SERVER}/engage_bench_kept_{name}"
+        drop_pg_database(url)
+    data = generate(str(folder), args.rows, url)
+    saved.write_text(json.dumps(asdict(data)))
+    return data
+
+
 def run(backend: str, args: argparse.Namespace) -> bool:
     with tempfile.TemporaryDirectory() as tmp:
         url = None
-        if backend == "postgresql":
+        if backend == "postgresql" and not args.keep:
             url = f"{PG_SERVER}/engage_bench_{secrets.token_hex(4)}"
         try:
-            data = generate(tmp, args.rows, url)
+            data = kept(backend, args) if args.keep else generate(tmp, args.rows, url)
             print(
-                f"# {backend}: generated {data.rows} feedback rows, {data.agreements} "
-                f"SLAs, {data.rollups} rollup rows in {data.seconds:.1f} s; busiest "
-                f"service SLA id {data.busiest_service_sla}",
+                f"# {backend}: {data.rows} feedback rows, {data.agreements} "
+                f"SLAs, {data.rollups} rollup rows (generated in {data.seconds:.1f} s);"
+                f" busiest service SLA id {data.busiest_service_sla}",
                 flush=True,
             )
             results = measure(data, tmp, args)
@@ -219,6 +241,11 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument(
         "--smoke", action="store_true", help="20,000 rows and 2 s per measurement"
+    )
+    parser.add_argument(
+        "--keep",
+        metavar="DIR",
+        help="keep the generated data under DIR and reuse it on the next run",
     )
     args = parser.parse_args()
     if args.smoke:

@@ -9,16 +9,15 @@ period, its monthly trend (Mann-Kendall), and :func:`classify` decides the align
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Collection, Mapping
+from collections.abc import Collection
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import func, select
 
-from engage.agreements.overview import agreement_grid
+from engage.agreements.overview import iter_grids
 from engage.analysis.metrics import Estimate
-from engage.analysis.trends import Period, TrendTest, periods
+from engage.analysis.trends import TrendTest
 from engage.analysis.watermelon import PERCEPTION_FLOOR, Alignment, classify
 from engage.auth.access import agreements_query
 from engage.extensions import db
@@ -28,6 +27,7 @@ from engage.models import (
     FeedbackRollup,
     Level,
     Measurement,
+    Slice,
     User,
 )
 from engage.perception import queries
@@ -38,7 +38,6 @@ from engage.sla.compliance import ComplianceGrid, PeriodStatus, add_months, mont
 COMPLIANT_SHARE = 0.9
 #: Periods the portfolio offers, in months.
 PERIOD_CHOICES = (3, 6, 12, 36)
-_ONE_DAY = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -108,9 +107,11 @@ class Verdict:
 
 def judge(grid: ComplianceGrid, points: list[Point], sums: Sums) -> Verdict:
     """Classify one SLA from its grid, its monthly series and its period sums."""
-    compliance = compliance_of(grid)
+    return _verdict(compliance_of(grid), queries.trend(points), sums)
+
+
+def _verdict(compliance: Compliance, trend: TrendTest, sums: Sums) -> Verdict:
     perception = sums.sentiment
-    trend = queries.trend(points)
     return Verdict(
         compliance,
         perception,
@@ -143,9 +144,12 @@ def last_month(ids: Collection[int]) -> date:
                 Measurement.agreement_id.in_(list(ids))
             )
         ),
+        # Every feedback row is in the whole-agreement slice: asking for that slice
+        # lets the (slice, day) index answer from its last entry instead of a scan.
         db.session.scalar(
             select(func.max(FeedbackRollup.day)).where(
-                FeedbackRollup.agreement_id.in_(list(ids))
+                FeedbackRollup.slice == int(Slice.ALL),
+                FeedbackRollup.agreement_id.in_(list(ids)),
             )
         ),
     ]
@@ -154,18 +158,26 @@ def last_month(ids: Collection[int]) -> date:
 
 
 def portfolio(
-    user: User,
+    user: User | None,
     months: int = 12,
     customer_id: int | None = None,
     level: Level | None = None,
     end: date | None = None,
 ) -> Portfolio:
-    """One row per published SLA ``user`` may see, over the last ``months`` months."""
-    visible = list(db.session.scalars(agreements_query(user)))
+    """One row per published SLA ``user`` may see, over the last ``months`` months.
+
+    :param user: None means every agreement (for jobs such as the alert checker,
+        which judge every SLA whoever may read it).
+
+    Reads stay flat whatever the portfolio's size: one query for the monthly rollup
+    sums of every agreement, a handful for the compliance grids
+    (:func:`iter_grids`); subtrees are added up in Python as tuples.
+    """
+    stmt = select(Agreement).order_by(Agreement.name)
+    visible = list(db.session.scalars(stmt if user is None else agreements_query(user)))
     allowed = {a.id for a in visible}
     last = end or last_month(allowed)
     span = [add_months(month_start(last), -i) for i in range(months - 1, -1, -1)]
-    start, stop = span[0], add_months(span[-1], 1)
     chosen = [
         a
         for a in visible
@@ -174,29 +186,16 @@ def portfolio(
         and (level is None or a.level is level)
     ]
     tree = queries.children_map()
-    daily = queries.daily_sums(allowed, start, stop - _ONE_DAY, by_agreement=True)
-    per_agreement: dict[int, dict[date, Sums]] = defaultdict(dict)
-    for (agreement_id, day), sums in daily.items():
-        per_agreement[agreement_id][day] = sums
+    # A verdict rests on sentiment alone: its three counters are all it sums.
+    monthly = queries.monthly_sums(allowed, span, fields=queries.SENTIMENT_FIELDS)
     result = Portfolio(span)
-    for agreement in chosen:
-        ids = queries.subtree_ids(agreement, allowed, tree)
-        days = _merge(per_agreement, ids)
-        points = queries.bucket(
-            days, periods(start, span[-1], Period.MONTH), Period.MONTH
-        )
-        total = sum(days.values(), Sums())
-        verdict = judge(agreement_grid(agreement, span), points, total)
+    # One grid at a time: only its verdict is kept.
+    for agreement, grid in iter_grids(chosen, span, judged_only=True):
+        ids = queries.subtree_ids(agreement, None if user is None else allowed, tree)
+        sums = queries.subtree_months(monthly, ids, len(span))
+        # As judge(), without the happiness and CSAT of every month.
+        trend = queries.sentiment_trend(sums)
+        verdict = _verdict(compliance_of(grid), trend, queries.total(sums))
         result.rows.append(Row(agreement, verdict))
     result.rows.sort(key=lambda r: (not r.verdict.alignment.mismatch, r.agreement.name))
     return result
-
-
-def _merge(
-    per_agreement: Mapping[int, Mapping[date, Sums]], ids: list[int]
-) -> dict[date, Sums]:
-    days: dict[date, Sums] = {}
-    for agreement_id in ids:
-        for day, sums in per_agreement.get(agreement_id, {}).items():
-            days[day] = days[day] + sums if day in days else sums
-    return days
