@@ -27,6 +27,7 @@ from engage.customers import service as ops
 from engage.customers.forms import ContactForm, CustomerForm, ServiceForm
 from engage.extensions import db
 from engage.models import Contact, Customer, DomainError, Role, Service, User
+from engage.perception.customer import customer_perception
 from engage.sessions.timeline import customer_sections
 
 bp = Blueprint("customers", __name__, url_prefix="/staff")
@@ -160,6 +161,7 @@ def detail(customer_id: int) -> str:
         can_edit=can_edit,
         can_delete=can_delete_customer(user, customer),
         can_add_department=can_edit and not customer.is_department,
+        perception=customer_perception(customer, user),
         **customer_sections(customer, request.args.get("timeline")),
     )
 

@@ -28,6 +28,11 @@ NOTES: dict[str, dict[str, list[str]]] = {
             "frustrating.",
             "Updates during the storage incident were vague and came far too late.",
             "We waited three days for an answer on a simple firewall change.",
+            # Recurring phrases, so the SLA page shows themes and an unmet need
+            # (staff who know the customer's environment: no clause covers it).
+            "The monthly report is green again, but month-end close was slow and "
+            "nobody explained why.",
+            "We keep having to explain our environment to a new engineer every time.",
         ],
     },
     "Service desk": {
