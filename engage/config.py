@@ -53,6 +53,10 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_SMTP_PASSWORD": "",
     "MAIL_SMTP_STARTTLS": False,
     "MAIL_SMTP_TIMEOUT": 10,
+    # Alerts: check after writes to feedback or measurements (besides the cron job),
+    # at most once per this many seconds per process.
+    "ALERTS_AUTO_CHECK": True,
+    "ALERT_CHECK_INTERVAL": 60,
 }
 
 PRODUCTION_OVERRIDES: dict[str, Any] = {

@@ -88,6 +88,8 @@ def app_config(tmp_path: Path, pg_database: str | None) -> dict[str, Any]:
         "INSTANCE_PATH": str(tmp_path / "instance"),
         "WTF_CSRF_ENABLED": False,
         "BASE_URL": "http://localhost",
+        # Tests that need the automatic alert check switch it on themselves.
+        "ALERTS_AUTO_CHECK": False,
     }
 
 

@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 
 from engage.actions.service import due_for, today
 from engage.agreements.overview import portfolio_overview
+from engage.alerts.queries import alerts_for
 from engage.auth.access import staff_only
 
 bp = Blueprint("home", __name__)
@@ -27,4 +28,5 @@ def index() -> str:
         "engage/home/index.html",
         overview=portfolio_overview(current_user),
         my_actions=due_for(current_user, today()),
+        my_alerts=alerts_for(current_user, limit=5, unread_only=True),
     )
