@@ -7,7 +7,7 @@
 - *gap* = perception gap + breach gap:
 
   - perception gap = ``max(0, reference - mean sentiment)``, with ``reference`` the
-    higher of the perception floor (``watermelon.PERCEPTION_FLOOR``, 0.0) and the
+    higher of neutral (:data:`NEUTRAL`, 0.0) and the
     baseline (the SLA's own mean sentiment over the period): a clause customers feel
     worse about than about the SLA as a whole drags perception down. In sentiment
     units (0..2). Counted only with at least ``metrics.MIN_N`` texts; fewer are
@@ -15,7 +15,7 @@
   - breach gap = the share of measured months in which the clause missed its target
     (0..1), for measured clauses; 0 when nothing was measured.
 
-So 40 comments at -0.30 on a clause met every month (floor 0) weigh 40 x 0.30 = 12;
+So 40 comments at -0.30 on a clause met every month weigh 40 x 0.30 = 12;
 10 comments at +0.20 on a clause missed 3 of 12 months weigh 10 x 0.25 = 2.5.
 """
 
@@ -26,7 +26,10 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from engage.analysis.metrics import MIN_N
-from engage.analysis.watermelon import PERCEPTION_FLOOR
+
+#: The gap is measured down from neutral: every point below it is felt, even above the
+#: watermelon floor (which decides the verdict, not the ranking).
+NEUTRAL = 0.0
 
 
 @dataclass(frozen=True)
@@ -51,7 +54,7 @@ def impact(
     mean: float | None,
     met: int = 0,
     measured: int = 0,
-    floor: float = PERCEPTION_FLOOR,
+    floor: float = NEUTRAL,
     baseline: float | None = None,
 ) -> Impact:
     """Impact of one clause (see the module docstring for the formula).

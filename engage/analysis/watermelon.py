@@ -17,9 +17,10 @@ import enum
 from engage.analysis.metrics import Estimate
 from engage.analysis.trends import Direction, TrendTest
 
-#: Mean sentiment below this reads as an unhappy customer (VADER's neutral band is
-#: -0.05..0.05; a mean below 0 means complaints outweigh praise).
-PERCEPTION_FLOOR = 0.0
+#: Mean sentiment below this reads as an unhappy customer: below VADER's neutral band
+#: (-0.05..0.05), so complaints clearly outweigh praise. A floor of 0 flagged SLAs whose
+#: mean was -0.01 with an interval well across zero: noise, not a verdict.
+PERCEPTION_FLOOR = -0.05
 
 
 class Alignment(enum.StrEnum):

@@ -100,7 +100,7 @@ def test_watermelon_sla_page_tells_why_and_customer_page_rolls_up(
     page.go_back()
     expect(card.get_by_role("heading", name="Listening sessions")).to_be_visible()
     expect(card.get_by_role("heading", name="Open action items")).to_be_visible()
-    card.scroll_into_view_if_needed()
+    _charts_drawn(page, "perception-chart")
     screenshot(page, "perception-sla-why-desktop")
 
     # The account page rolls its departments' SLAs up, with links down to each.

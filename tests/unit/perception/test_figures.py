@@ -75,7 +75,7 @@ def test_verdict_says_why() -> None:
     )
     assert verdict.why == (
         "Targets met in 6 of 6 measured months (100 %; compliant from 90 %);"
-        " mean sentiment -0.20 (n = 30, 95 % CI -0.30 to -0.10; unhappy below +0.00);"
+        " mean sentiment -0.20 (n = 30, 95 % CI -0.30 to -0.10; unhappy below -0.05);"
         " trend falling (Mann-Kendall p = 0.030)."
     )
 
