@@ -16,10 +16,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import String, func, select
+from sqlalchemy import ColumnElement, String, func, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
@@ -40,6 +40,8 @@ from engage.analysis.trends import (
 )
 from engage.extensions import db
 from engage.models import Agreement, Aspect, FeedbackRollup, Slice
+
+_ONE_DAY = timedelta(days=1)
 
 #: The rollup counters the perception figures need, in this order.
 FIELDS = (
@@ -143,6 +145,29 @@ def _sums(row: Iterable[object]) -> Sums:
     return Sums(tuple(float(v or 0) for v in row))  # type: ignore[arg-type]
 
 
+def window(
+    agreement_ids: Collection[int],
+    start: date,
+    end: date,
+    slice: Slice = Slice.ALL,
+    slice_id: int | Collection[int] = 0,
+) -> tuple[ColumnElement[bool], ...]:
+    """Conditions for the rollup rows of ``agreement_ids`` in one slice (or several of
+    its ids), for ``start <= day <= end``."""
+    ids = (
+        FeedbackRollup.slice_id == slice_id
+        if isinstance(slice_id, int)
+        else FeedbackRollup.slice_id.in_(list(slice_id))
+    )
+    return (
+        FeedbackRollup.agreement_id.in_(list(agreement_ids)),
+        FeedbackRollup.slice == int(slice),
+        ids,
+        FeedbackRollup.day >= start,
+        FeedbackRollup.day <= end,
+    )
+
+
 def daily_sums(
     agreement_ids: Collection[int],
     start: date,
@@ -159,13 +184,7 @@ def daily_sums(
     keys = [owner, FeedbackRollup.day] if owner is not None else [FeedbackRollup.day]
     stmt = (
         select(*keys, *_columns())
-        .where(
-            FeedbackRollup.agreement_id.in_(list(agreement_ids)),
-            FeedbackRollup.slice == int(slice),
-            FeedbackRollup.slice_id == slice_id,
-            FeedbackRollup.day >= start,
-            FeedbackRollup.day <= end,
-        )
+        .where(*window(agreement_ids, start, end, slice, slice_id))
         .group_by(*keys)
     )
     out: dict[tuple[int, date], Sums] = {}
@@ -236,13 +255,7 @@ def monthly_sums(
             key,
             *[func.sum(getattr(FeedbackRollup, name)) for name in fields],
         )
-        .where(
-            FeedbackRollup.agreement_id.in_(list(agreement_ids)),
-            FeedbackRollup.slice == int(slice),
-            FeedbackRollup.slice_id == slice_id,
-            FeedbackRollup.day >= months[0],
-            FeedbackRollup.day < stop,
-        )
+        .where(*window(agreement_ids, months[0], stop - _ONE_DAY, slice, slice_id))
         .group_by(FeedbackRollup.agreement_id, key)
     )
     out: MonthlySums = {}
@@ -326,13 +339,7 @@ def series(
         key = month_key(FeedbackRollup.day)
         stmt = (
             select(key, *_columns())
-            .where(
-                FeedbackRollup.agreement_id.in_(list(agreement_ids)),
-                FeedbackRollup.slice == int(slice),
-                FeedbackRollup.slice_id == slice_id,
-                FeedbackRollup.day >= start,
-                FeedbackRollup.day <= end,
-            )
+            .where(*window(agreement_ids, start, end, slice, slice_id))
             .group_by(key)
         )
         for row in db.session.execute(stmt):
@@ -360,13 +367,7 @@ def slice_series(
         key = month_key(FeedbackRollup.day)
         stmt = (
             select(FeedbackRollup.slice_id, key, *_columns())
-            .where(
-                FeedbackRollup.agreement_id.in_(list(agreement_ids)),
-                FeedbackRollup.slice == int(slice),
-                FeedbackRollup.slice_id.in_(list(monthly)),
-                FeedbackRollup.day >= start,
-                FeedbackRollup.day <= end,
-            )
+            .where(*window(agreement_ids, start, end, slice, list(monthly)))
             .group_by(FeedbackRollup.slice_id, key)
         )
         for row in db.session.execute(stmt):
@@ -408,11 +409,7 @@ def period_sums(
     if not agreement_ids:
         return Sums()
     stmt = select(*_columns()).where(  # type: ignore[call-overload]
-        FeedbackRollup.agreement_id.in_(list(agreement_ids)),
-        FeedbackRollup.slice == int(slice),
-        FeedbackRollup.slice_id == slice_id,
-        FeedbackRollup.day >= start,
-        FeedbackRollup.day <= end,
+        *window(agreement_ids, start, end, slice, slice_id)
     )
     return _sums(db.session.execute(stmt).one())
 

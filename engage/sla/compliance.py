@@ -101,6 +101,23 @@ def _clauses(version: AgreementVersion) -> dict[int, dict[str, Any]]:
     return index
 
 
+def version_in_force(
+    period: date, versions: Sequence[AgreementVersion]
+) -> AgreementVersion | None:
+    """The published version in force during ``period`` (a month), if any.
+
+    In force during the month: it starts before the next month and ends after this
+    one starts (``effective_to`` is exclusive: the day the next version takes over).
+    """
+    next_month = add_months(period, 1)
+    for version in reversed(versions):
+        if version.effective_from < next_month and (
+            version.effective_to is None or version.effective_to > period
+        ):
+            return version
+    return None
+
+
 def target_in_force(
     effective: EffectiveObjective, period: date, versions: Sequence[AgreementVersion]
 ) -> Target:
@@ -113,30 +130,30 @@ def target_in_force(
     would otherwise breach it); any other clause that version did not have uses the
     clause as it stands. A clause dropped in that version or earlier judges nothing.
     """
+    return target_under(effective, version_in_force(period, versions))
+
+
+def target_under(
+    effective: EffectiveObjective, version: AgreementVersion | None
+) -> Target:
+    """The clause's target under ``version`` (see :func:`target_in_force`)."""
     objective = effective.objective
+    if version is None:
+        return Target(objective.target, objective.direction)
     fallback = effective.replaces or objective
-    next_month = add_months(period, 1)
-    for version in reversed(versions):
-        # In force during the month: starts before the next month, ends after this one
-        # starts (``effective_to`` is exclusive: the day the next version takes over).
-        if version.effective_from < next_month and (
-            version.effective_to is None or version.effective_to > period
-        ):
-            dropped = (
-                objective.dropped_in is not None
-                and version.number >= objective.dropped_in
-            )
-            clause = _clauses(version).get(objective.id)
-            if clause is not None:
-                return Target(
-                    float(clause["target"]),
-                    Direction(clause["direction"]),
-                    in_force=not dropped,
-                )
-            if fallback is objective and is_perception_target(objective):
-                return Target(objective.target, objective.direction, in_force=False)
-            return Target(fallback.target, fallback.direction, in_force=not dropped)
-    return Target(objective.target, objective.direction)
+    dropped = (
+        objective.dropped_in is not None and version.number >= objective.dropped_in
+    )
+    clause = _clauses(version).get(objective.id)
+    if clause is not None:
+        return Target(
+            float(clause["target"]),
+            Direction(clause["direction"]),
+            in_force=not dropped,
+        )
+    if fallback is objective and is_perception_target(objective):
+        return Target(objective.target, objective.direction, in_force=False)
+    return Target(fallback.target, fallback.direction, in_force=not dropped)
 
 
 @dataclass
@@ -229,12 +246,22 @@ def compliance_grid(
     perception = perception or {}
     values = {(m.objective_id, m.period): m.value for m in measurements}
     rows = []
+    # The version in force per source agreement and month, found once for all clauses.
+    in_force: dict[int, list[AgreementVersion | None]] = {}
     for eff in effective:
-        versions = versions_by_agreement.get(eff.source.id, ())
+        source_id = eff.source.id
+        if source_id not in in_force:
+            versions = versions_by_agreement.get(source_id, ())
+            in_force[source_id] = [version_in_force(p, versions) for p in periods]
         source = perception if is_perception_target(eff.objective) else values
         cells = []
-        for p in periods:
-            target = target_in_force(eff, p, versions)
+        # Most months share a version: work each version's target out once.
+        targets: dict[int | None, Target] = {}
+        for p, version in zip(periods, in_force[source_id], strict=True):
+            key = None if version is None else version.number
+            target = targets.get(key)
+            if target is None:
+                target = targets[key] = target_under(eff, version)
             value = source.get((eff.objective.id, p)) if target.in_force else None
             cells.append(Cell(p, target, value))
         rows.append(ObjectiveRow(eff, cells))
