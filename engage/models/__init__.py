@@ -9,6 +9,7 @@ from engage.models.agreement import (
     Level,
 )
 from engage.models.alert import Alert, AlertKind, PerceptionState
+from engage.models.api_key import ApiKey, ApiScope
 from engage.models.audit import AuditEvent
 from engage.models.base import Base, utcnow
 from engage.models.customer import Contact, Customer
@@ -27,6 +28,7 @@ from engage.models.response import Answer, Response
 from engage.models.rollup import COUNTERS, FeedbackRollup, Slice
 from engage.models.service import Service
 from engage.models.session import Channel, ListeningSession, session_agreements
+from engage.models.share import ReportSchedule, ReportScope, ShareLink, ShareView
 from engage.models.survey import (
     Question,
     QuestionKind,
@@ -37,6 +39,12 @@ from engage.models.survey import (
 from engage.models.user import LoginFailure, Role, StaffSession, User, user_customers
 
 __all__ = [
+    "ApiKey",
+    "ApiScope",
+    "ReportSchedule",
+    "ReportScope",
+    "ShareLink",
+    "ShareView",
     "Alert",
     "AlertKind",
     "PerceptionState",
