@@ -37,7 +37,12 @@ from engage.perception.portfolio import (
 )
 from engage.perception.queries import Point
 from engage.perception.sla import visible_ids
-from engage.sla.compliance import ComplianceGrid, add_months, months_ending
+from engage.sla.compliance import (
+    ComplianceGrid,
+    add_months,
+    month_start,
+    months_ending,
+)
 
 
 @dataclass(frozen=True)
@@ -70,9 +75,12 @@ def _customer_ids(customer: Customer) -> set[int]:
 
 
 def customer_perception(
-    customer: Customer, user: User | None, months: int = 12
+    customer: Customer, user: User | None, months: int = 12, end: date | None = None
 ) -> CustomerPerception | None:
-    """The rollup over ``customer``'s SLAs that ``user`` may see; None without SLAs."""
+    """The rollup over ``customer``'s SLAs that ``user`` may see; None without SLAs.
+
+    :param end: any day of the last month shown; None: the latest month with data.
+    """
     allowed = visible_ids(user)
     owners = _customer_ids(customer)
     agreements = [
@@ -95,7 +103,7 @@ def customer_perception(
     ids = sorted(
         {i for root in roots for i in queries.subtree_ids(root, allowed, tree)}
     )
-    periods = months_ending(last_month(ids), months)
+    periods = months_ending(month_start(end) if end else last_month(ids), months)
     start, end = periods[0], add_months(periods[-1], 1) - timedelta(days=1)
     lines: list[SlaLine] = []
     grids: list[ComplianceGrid] = []

@@ -1,0 +1,1 @@
+"""Insight reports: one SLA, one customer or the portfolio, as HTML, PDF and tables."""
