@@ -10,6 +10,7 @@ from __future__ import annotations
 import smtplib
 import ssl
 import uuid
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
@@ -27,8 +28,21 @@ def _one_line(value: str) -> str:
     return " ".join(value.splitlines()).strip()
 
 
-def build_message(to: str, subject: str, text: str, html: str) -> EmailMessage:
+#: One attached file: its name, MIME type ("text/html") and content.
+Attachment = tuple[str, str, bytes]
+
+
+def build_message(
+    to: str,
+    subject: str,
+    text: str,
+    html: str,
+    attachments: Sequence[Attachment] = (),
+) -> EmailMessage:
     """A ``multipart/alternative`` message from ``MAIL_FROM`` to ``to``.
+
+    With ``attachments`` the message becomes ``multipart/mixed``: the two-part body,
+    then each file.
 
     :raise ValueError: an address or the subject cannot go in a header.
     """
@@ -42,15 +56,26 @@ def build_message(to: str, subject: str, text: str, html: str) -> EmailMessage:
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(text)
     message.add_alternative(html, subtype="html")
+    for filename, mimetype, content in attachments:
+        maintype, _, subtype = mimetype.partition("/")
+        message.add_attachment(
+            content, maintype=maintype, subtype=subtype, filename=_one_line(filename)
+        )
     return message
 
 
-def send_mail(to: str, subject: str, text: str, html: str) -> None:
-    """Send one two-part message through SMTP, or write it to the outbox.
+def send_mail(
+    to: str,
+    subject: str,
+    text: str,
+    html: str,
+    attachments: Sequence[Attachment] = (),
+) -> None:
+    """Send one two-part message (plus any attached files) by SMTP, or to the outbox.
 
     :raise MailError: the SMTP server refused the message or could not be reached.
     """
-    message = build_message(to, subject, text, html)
+    message = build_message(to, subject, text, html, attachments)
     config = current_app.config
     if config.get("MAIL_SMTP_HOST"):
         _send_smtp(message)

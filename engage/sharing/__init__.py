@@ -1,0 +1,1 @@
+"""Sharing reports outside Engage: read-only links for customers and monthly emails."""
