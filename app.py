@@ -78,7 +78,10 @@ def register_blueprints(app: Flask) -> None:
     from engage.imports.routes import bp as imports_bp
     from engage.perception.routes import bp as perception_bp
     from engage.renegotiation.routes import bp as renegotiation_bp
+    from engage.reports.routes import bp as reports_bp
     from engage.sessions.routes import bp as sessions_bp
+    from engage.sharing import schedule_routes  # noqa: F401  (its routes join sharing)
+    from engage.sharing.routes import bp as sharing_bp
     from surveys.respond.routes import bp as respond_bp
     from surveys.staff import bp as staff_surveys_bp
 
@@ -93,12 +96,20 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(perception_bp)
     app.register_blueprint(alerts_bp)
     app.register_blueprint(renegotiation_bp)
+    from engage.api import init_api
+
+    init_api(app)
+    app.register_blueprint(sharing_bp)
+    app.register_blueprint(reports_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
     from engage.errors import register_errorhandlers as register
 
     register(app)
+    from engage.api import register_api_errors
+
+    register_api_errors(app)
 
 
 def register_demo_layers() -> None:
@@ -119,11 +130,13 @@ def register_commands(app: Flask) -> None:
     from engage.cli import engage_cli
     from engage.imports.cli import import_feedback
     from engage.rescoring import rescore_command
+    from engage.sharing.schedules import send_reports_command
     from surveys.cli import surveys_cli
 
     engage_cli.add_command(rescore_command)
     engage_cli.add_command(import_feedback)
     engage_cli.add_command(check_alerts_command)
+    engage_cli.add_command(send_reports_command)
     app.cli.add_command(engage_cli)
     app.cli.add_command(surveys_cli)
 

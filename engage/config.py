@@ -57,6 +57,15 @@ DEFAULTS: dict[str, Any] = {
     # at most once per this many seconds per process.
     "ALERTS_AUTO_CHECK": True,
     "ALERT_CHECK_INTERVAL": 60,
+    # JSON API (engage.api): flask-smorest's OpenAPI document at /api/v1/openapi.json;
+    # no Swagger UI or ReDoc (they load from a CDN): /api/v1/docs renders the spec.
+    "API_TITLE": "Engage API",
+    "API_VERSION": "v1",
+    "OPENAPI_VERSION": "3.0.3",
+    "OPENAPI_URL_PREFIX": "/api/v1",
+    "OPENAPI_JSON_PATH": "openapi.json",
+    #: Calls per API key (Flask-Limiter syntax).
+    "API_RATE_LIMIT": "600 per minute",
 }
 
 PRODUCTION_OVERRIDES: dict[str, Any] = {
