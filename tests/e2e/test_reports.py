@@ -3,11 +3,13 @@ HTML opens from a file:// URL in Chromium with its charts drawn and no console e
 
 from __future__ import annotations
 
+import csv
 import io
 from pathlib import Path
 
 import pytest
 from flask import Flask
+from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 from sqlalchemy import select
@@ -87,6 +89,27 @@ def test_manager_downloads_and_opens_the_watermelon_report(
     assert csp_problems.errors == [], "\n".join(csp_problems.errors)
     # The sandbox gives it an opaque origin: no cookies, no storage.
     assert served.evaluate("window.origin") == "null"
+
+    # The same card gives the tables: the workbook and the CSV open for real.
+    page.bring_to_front()
+    with page.expect_download() as xlsx_download:
+        card.get_by_role("button", name="XLSX").click()
+    assert xlsx_download.value.suggested_filename.endswith(".xlsx")
+    workbook = ARTIFACTS / "report-sla.xlsx"
+    xlsx_download.value.save_as(workbook)
+    book = load_workbook(workbook, read_only=True)
+    assert book.sheetnames[:3] == ["Summary", "Trend", "Feedback"]
+    assert len(list(book["Feedback"].iter_rows())) > 10
+    with page.expect_download() as csv_download:
+        card.get_by_role("button", name="CSV").click()
+    assert csv_download.value.suggested_filename.endswith(".csv")
+    rows = list(
+        csv.DictReader(
+            Path(csv_download.value.path()).read_text("utf-8-sig").splitlines()
+        )
+    )
+    assert rows
+    assert {row["sla"] for row in rows} == {SLA}
 
     if not pdf.pdf_available():
         pytest.skip("PDF needs Chromium on the server side")
