@@ -14,6 +14,7 @@ clause below them.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -70,19 +71,16 @@ class CustomerPerception:
     figure: dict[str, Any]
 
 
-def _customer_ids(customer: Customer) -> set[int]:
+def account_ids(customer: Customer) -> set[int]:
+    """The customer and its departments (an account covers them)."""
     return {customer.id, *(d.id for d in customer.departments)}
 
 
-def customer_perception(
-    customer: Customer, user: User | None, months: int = 12, end: date | None = None
-) -> CustomerPerception | None:
-    """The rollup over ``customer``'s SLAs that ``user`` may see; None without SLAs.
-
-    :param end: any day of the last month shown; None: the latest month with data.
-    """
-    allowed = visible_ids(user)
-    owners = _customer_ids(customer)
+def customer_agreements(
+    customer: Customer, allowed: Collection[int] | None
+) -> list[Agreement]:
+    """The published SLAs of ``customer`` (and its departments) among ``allowed`` ids."""
+    owners = account_ids(customer)
     agreements = [
         a
         for a in db.session.scalars(
@@ -95,6 +93,18 @@ def customer_perception(
         )
         if allowed is None or a.id in allowed
     ]
+    return agreements
+
+
+def customer_perception(
+    customer: Customer, user: User | None, months: int = 12, end: date | None = None
+) -> CustomerPerception | None:
+    """The rollup over ``customer``'s SLAs that ``user`` may see; None without SLAs.
+
+    :param end: any day of the last month shown; None: the latest month with data.
+    """
+    allowed = visible_ids(user)
+    agreements = customer_agreements(customer, allowed)
     if not agreements:
         return None
     mine = {a.id for a in agreements}

@@ -24,7 +24,6 @@ from engage.extensions import db
 from engage.models import (
     ActionItem,
     Agreement,
-    AgreementStatus,
     AgreementVersion,
     Customer,
     ListeningSession,
@@ -34,7 +33,12 @@ from engage.models import (
 from engage.models.session import session_agreements
 from engage.models.share import ReportScope
 from engage.perception import queries
-from engage.perception.customer import CustomerPerception, customer_perception
+from engage.perception.customer import (
+    CustomerPerception,
+    account_ids,
+    customer_agreements,
+    customer_perception,
+)
 from engage.perception.evidence import _empty, perception_json
 from engage.perception.portfolio import Row, last_month, portfolio
 from engage.perception.sla import sla_perception, visible_ids
@@ -206,10 +210,6 @@ def _agreement_report(
     return data
 
 
-def _customer_ids(customer: Customer) -> set[int]:
-    return {customer.id, *(d.id for d in customer.departments)}
-
-
 def _customer_report(
     customer: Customer,
     user: User | None,
@@ -218,19 +218,7 @@ def _customer_report(
     include_quotes: bool,
 ) -> ReportData:
     allowed = visible_ids(user)
-    owners = _customer_ids(customer)
-    agreements = [
-        a
-        for a in db.session.scalars(
-            select(Agreement)
-            .where(
-                Agreement.customer_id.in_(owners),
-                Agreement.status != AgreementStatus.DRAFT,
-            )
-            .order_by(Agreement.level, Agreement.name)
-        )
-        if allowed is None or a.id in allowed
-    ]
+    agreements = customer_agreements(customer, allowed)
     tree = queries.children_map()
     ids = sorted({i for a in agreements for i in queries.subtree_ids(a, allowed, tree)})
     summary = customer_perception(customer, user, months, end or last_month(ids))
@@ -264,7 +252,7 @@ def _customer_report(
         _section(a, user, periods, include_quotes) for a in chosen[:MAX_SECTIONS]
     ]
     data.omitted = max(0, len(chosen) - MAX_SECTIONS)
-    _add_sessions_actions(data, ids, customer_ids=owners)
+    _add_sessions_actions(data, ids, customer_ids=account_ids(customer))
     return data
 
 
