@@ -19,7 +19,7 @@ from engage.analysis.metrics import MIN_N
 from engage.analysis.trends import Period
 from engage.extensions import db
 from engage.models import Agreement, Customer, utcnow
-from engage.perception import queries
+from engage.perception import queries, timeline
 from engage.perception.evidence import estimate_json
 from engage.perception.portfolio import judge
 from engage.sla.compliance import add_months
@@ -108,9 +108,9 @@ def perception(agreement: Agreement, period: Period, months: int) -> dict[str, A
     grid = agreement_grid(agreement, periods)
     ids = queries.subtree_ids(agreement)
     start, end = periods[0], add_months(periods[-1], 1) - timedelta(days=1)
-    monthly = queries.series(ids, start, end, Period.MONTH)
+    monthly = timeline.series(ids, start, end, Period.MONTH)
     points = (
-        monthly if period is Period.MONTH else queries.series(ids, start, end, period)
+        monthly if period is Period.MONTH else timeline.series(ids, start, end, period)
     )
     verdict = judge(grid, monthly, queries.period_sums(ids, start, end))
     return {

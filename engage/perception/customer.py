@@ -27,8 +27,7 @@ from engage.analysis.trends import Period
 from engage.analysis.watermelon import classify
 from engage.extensions import db
 from engage.models import Agreement, AgreementStatus, Customer, User
-from engage.perception import figures, queries
-from engage.perception.insight import THEMES, Quote, covered_aspects, texts_themes
+from engage.perception import figures, queries, timeline
 from engage.perception.portfolio import (
     Compliance,
     Verdict,
@@ -38,6 +37,7 @@ from engage.perception.portfolio import (
 )
 from engage.perception.queries import Point
 from engage.perception.sla import visible_ids
+from engage.perception.texts import THEMES, Quote, covered_aspects, texts_themes
 from engage.sla.compliance import (
     ComplianceGrid,
     add_months,
@@ -121,20 +121,20 @@ def customer_perception(
     for agreement in agreements:
         grid = agreement_grid(agreement, periods)
         own = queries.subtree_ids(agreement, allowed, tree)
-        points = queries.series(own, start, end, Period.MONTH)
+        points = timeline.series(own, start, end, Period.MONTH)
         sums = queries.period_sums(own, start, end)
         is_root = agreement in roots
         lines.append(SlaLine(agreement, judge(grid, points, sums), is_root))
         grids.append(grid)
         if is_root:
             root_grids.append(grid)
-    points = queries.series(ids, start, end, Period.MONTH)
+    points = timeline.series(ids, start, end, Period.MONTH)
     perception = queries.period_sums(ids, start, end).sentiment
     compliance = Compliance(
         sum(compliance_of(g).met for g in grids),
         sum(compliance_of(g).measured for g in grids),
     )
-    trend = queries.trend(points)
+    trend = timeline.trend(points)
     verdict = Verdict(
         compliance,
         perception,

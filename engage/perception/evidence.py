@@ -18,8 +18,10 @@ from engage.analysis.metrics import Estimate
 from engage.analysis.themes import Theme
 from engage.extensions import db
 from engage.models import Agreement, Measurement, User
-from engage.perception.insight import BeforeAfter, ObjectiveLine, Quote
+from engage.perception.clauses import ObjectiveLine
+from engage.perception.insight import BeforeAfter
 from engage.perception.sla import SlaPerception, sla_perception
+from engage.perception.texts import Quote
 from engage.sla.compliance import month_start, months_ending
 
 

@@ -30,7 +30,7 @@ from engage.models import (
     Slice,
     User,
 )
-from engage.perception import queries
+from engage.perception import queries, timeline
 from engage.perception.queries import Point, Sums
 from engage.sla.compliance import ComplianceGrid, PeriodStatus, add_months, month_start
 
@@ -107,7 +107,7 @@ class Verdict:
 
 def judge(grid: ComplianceGrid, points: list[Point], sums: Sums) -> Verdict:
     """Classify one SLA from its grid, its monthly series and its period sums."""
-    return _verdict(compliance_of(grid), queries.trend(points), sums)
+    return _verdict(compliance_of(grid), timeline.trend(points), sums)
 
 
 def _verdict(compliance: Compliance, trend: TrendTest, sums: Sums) -> Verdict:
@@ -187,15 +187,15 @@ def portfolio(
     ]
     tree = queries.children_map()
     # A verdict rests on sentiment alone: its three counters are all it sums.
-    monthly = queries.monthly_sums(allowed, span, fields=queries.SENTIMENT_FIELDS)
+    monthly = timeline.monthly_sums(allowed, span, fields=timeline.SENTIMENT_FIELDS)
     result = Portfolio(span)
     # One grid at a time: only its verdict is kept.
     for agreement, grid in iter_grids(chosen, span, judged_only=True):
         ids = queries.subtree_ids(agreement, None if user is None else allowed, tree)
-        sums = queries.subtree_months(monthly, ids, len(span))
+        sums = timeline.subtree_months(monthly, ids, len(span))
         # As judge(), without the happiness and CSAT of every month.
-        trend = queries.sentiment_trend(sums)
-        verdict = _verdict(compliance_of(grid), trend, queries.total(sums))
+        trend = timeline.sentiment_trend(sums)
+        verdict = _verdict(compliance_of(grid), trend, timeline.total(sums))
         result.rows.append(Row(agreement, verdict))
     result.rows.sort(key=lambda r: (not r.verdict.alignment.mismatch, r.agreement.name))
     return result

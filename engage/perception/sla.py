@@ -10,7 +10,7 @@ from engage.analysis.trends import Period
 from engage.auth.access import agreements_query, visible_customer_ids
 from engage.extensions import db
 from engage.models import Agreement, User
-from engage.perception import figures, queries
+from engage.perception import figures, queries, timeline
 from engage.perception.insight import Insight, build_insight
 from engage.perception.portfolio import Verdict, judge
 from engage.perception.queries import AspectLine, Point
@@ -53,7 +53,7 @@ def sla_perception(
     ids = queries.subtree_ids(agreement, visible_ids(user))
     start = grid.periods[0]
     end = add_months(grid.periods[-1], 1) - timedelta(days=1)
-    points = queries.series(ids, start, end, Period.MONTH)
+    points = timeline.series(ids, start, end, Period.MONTH)
     sums = queries.period_sums(ids, start, end)
     compliance = [
         round(100 * s.met / s.measured, 1) if s.measured else None

@@ -34,7 +34,7 @@ from engage.models import (
     Objective,
     ProposalAction,
 )
-from engage.renegotiation import service
+from engage.renegotiation import proposing, rules
 
 DIRECTIONS = [
     SelectChoice(Direction.AT_LEAST.value, "At least (>=): higher is better"),
@@ -78,7 +78,7 @@ class ChangeForm(FlaskForm):
             if field.data is None:
                 raise ValidationError(f"Enter the new target to {action.value} it to.")
             try:
-                service.check_change(
+                rules.check_change(
                     action,
                     self.objective.direction,
                     self.objective.target,
@@ -148,7 +148,7 @@ class AdditionForm(FlaskForm):
     def validate_target(self, field: TargetField) -> None:
         if field.data is not None and self.measure.data is not None:
             try:
-                service.check_range(self.measure.data, field.data)
+                rules.check_range(self.measure.data, field.data)
             except DomainError as error:
                 raise ValidationError(str(error)) from None
 
@@ -156,11 +156,11 @@ class AdditionForm(FlaskForm):
         if self.measure.data is Measure.METRIC and not (field.data or "").strip():
             raise ValidationError("Name the metric of a measured clause.")
 
-    def new_clause(self) -> service.NewClause:
+    def new_clause(self) -> proposing.NewClause:
         aspect = db.session.get(Aspect, self.aspect.data)
         assert aspect is not None  # pre_validate limited it to the listed aspects
         assert self.target.data is not None
-        return service.NewClause(
+        return proposing.NewClause(
             aspect=aspect,
             measure=self.measure.data,
             direction=self.direction.data,

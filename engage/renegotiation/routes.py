@@ -22,7 +22,7 @@ from engage.auth.access import (
 )
 from engage.extensions import db
 from engage.models import Agreement, AgreementStatus, DomainError, Proposal
-from engage.renegotiation import service
+from engage.renegotiation import proposing, recording, rules
 from engage.renegotiation.forms import AdditionForm, ChangeForm, RecordForm
 from engage.sla.tree import effective_objectives
 
@@ -55,7 +55,7 @@ def _closed(agreement: Agreement) -> Response | None:
     """A redirect with a notice when the SLA is not under review (no forms shown)."""
     if agreement.status is AgreementStatus.IN_REVIEW:
         return None
-    flash(service.NOT_IN_REVIEW, "error")
+    flash(proposing.NOT_IN_REVIEW, "error")
     return _back(agreement)
 
 
@@ -78,7 +78,7 @@ def render_workbench(
             else ChangeForm(objective=objective, formdata=None)
         )
         clauses.append((effective, form))
-    proposals = service.pending(agreement) if in_review else []
+    proposals = proposing.pending(agreement) if in_review else []
     return (
         render_template(
             "engage/renegotiation/workbench.html",
@@ -86,10 +86,10 @@ def render_workbench(
             in_review=in_review,
             evidence=evidence_for(agreement),
             clauses=clauses,
-            proposals=[(p, service.describe(p)) for p in proposals],
+            proposals=[(p, proposing.describe(p)) for p in proposals],
             addition_form=addition_form or AdditionForm(formdata=None),
             record_form=record_form or RecordForm(agreement=agreement, formdata=None),
-            text_of=service.objective_text,
+            text_of=rules.objective_text,
         ),
         status,
     )
@@ -114,7 +114,7 @@ def propose_change(agreement_id: int, objective_id: int) -> Response | tuple[str
     if not form.validate_on_submit():
         return render_workbench(agreement, change_form=form, status=422)
     try:
-        proposal = service.propose_change(
+        proposal = proposing.propose_change(
             agreement,
             objective_id,
             form.action.data,
@@ -128,7 +128,7 @@ def propose_change(agreement_id: int, objective_id: int) -> Response | tuple[str
         return render_workbench(agreement, change_form=form, status=422)
     _audit_proposal(agreement, proposal)
     db.session.commit()
-    flash(f"Proposed: {service.describe(proposal)}.", "success")
+    flash(f"Proposed: {proposing.describe(proposal)}.", "success")
     return _back(agreement)
 
 
@@ -142,7 +142,7 @@ def propose_addition(agreement_id: int) -> Response | tuple[str, int]:
     if not form.validate_on_submit():
         return render_workbench(agreement, addition_form=form, status=422)
     try:
-        proposal = service.propose_addition(
+        proposal = proposing.propose_addition(
             agreement, form.new_clause(), form.reason.data or "", me()
         )
     except DomainError as error:
@@ -151,7 +151,7 @@ def propose_addition(agreement_id: int) -> Response | tuple[str, int]:
         return render_workbench(agreement, addition_form=form, status=422)
     _audit_proposal(agreement, proposal)
     db.session.commit()
-    flash(f"Proposed: {service.describe(proposal)}.", "success")
+    flash(f"Proposed: {proposing.describe(proposal)}.", "success")
     return _back(agreement)
 
 
@@ -160,7 +160,7 @@ def _audit_proposal(agreement: Agreement, proposal: Proposal) -> None:
         me(),
         "renegotiation.propose",
         agreement,
-        f"Proposed on {agreement.name}: {service.describe(proposal)}",
+        f"Proposed on {agreement.name}: {proposing.describe(proposal)}",
         proposal_id=proposal.id,
         proposal_action=proposal.action,
         objective_id=proposal.objective_id,
@@ -178,9 +178,9 @@ def remove_proposal(agreement_id: int, proposal_id: int) -> Response:
     proposal = db.session.get(Proposal, proposal_id)
     if proposal is None or proposal.agreement_id != agreement.id:
         abort(404)
-    text = service.describe(proposal)
+    text = proposing.describe(proposal)
     try:
-        service.remove_proposal(proposal)
+        proposing.remove_proposal(proposal)
     except DomainError as error:
         db.session.rollback()
         flash(str(error), "error")
@@ -209,7 +209,7 @@ def record(agreement_id: int) -> Response | tuple[str, int]:
     note = (form.note.data or "").strip()
     evidence = evidence_for(agreement)
     try:
-        version = service.record(
+        version = recording.record(
             agreement, form.effective_from.data, note, me(), evidence
         )
     except DomainError as error:

@@ -13,18 +13,15 @@ says how many were left out.
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
 
 from sqlalchemy import func, or_, select
 
-from engage.agreements.overview import agreement_grid
 from engage.extensions import db
 from engage.models import (
     ActionItem,
     Agreement,
-    AgreementVersion,
     Customer,
     ListeningSession,
     Measurement,
@@ -34,109 +31,21 @@ from engage.models.session import session_agreements
 from engage.models.share import ReportScope
 from engage.perception import queries
 from engage.perception.customer import (
-    CustomerPerception,
     account_ids,
     customer_agreements,
     customer_perception,
 )
-from engage.perception.evidence import _empty, perception_json
 from engage.perception.portfolio import Row, last_month, portfolio
-from engage.perception.sla import sla_perception, visible_ids
-from engage.sla.compliance import add_months, month_start, months_ending
-from engage.sla.versions import ClauseChange, changes
+from engage.perception.sla import visible_ids
+from engage.reports.content import CustomerSummary, ReportData
+from engage.reports.sections import sla_section
+from engage.sla.compliance import add_months, months_ending
 
 #: SLAs with a detailed section (trend chart, evidence, history) in one report.
 MAX_SECTIONS = 25
 #: Listening sessions and action items listed in one report.
 MAX_SESSIONS = 50
 MAX_ACTIONS = 100
-
-
-@dataclass(frozen=True)
-class SeriesPoint:
-    """One month of an SLA's trend: perception with its n and 95 % CI, compliance."""
-
-    month: date
-    mean: float | None
-    n: int
-    low: float | None
-    high: float | None
-    compliance: float | None
-
-
-@dataclass(frozen=True)
-class VersionLine:
-    """One published version of an SLA: what it changed and what was decided."""
-
-    number: int
-    effective_from: date
-    effective_to: date | None
-    change_note: str
-    changes: list[ClauseChange]
-    decisions: list[dict[str, Any]]
-
-
-@dataclass
-class SlaSection:
-    """The detailed part of the report for one SLA."""
-
-    agreement: Agreement
-    #: :func:`engage.perception.evidence.perception_json` (quotes emptied if left out).
-    evidence: dict[str, Any]
-    series: list[SeriesPoint]
-    #: A Plotly figure dict (JSON-ready).
-    figure: dict[str, Any]
-    history: list[VersionLine]
-
-    @property
-    def alignment(self) -> str:
-        return str(self.evidence["alignment"])
-
-
-@dataclass
-class CustomerSummary:
-    """The customer scope's rollup over its SLAs."""
-
-    customer: Customer
-    perception: CustomerPerception | None
-
-
-@dataclass
-class ReportData:
-    """One insight report, ready for any renderer."""
-
-    title: str
-    subtitle: str
-    scope: ReportScope
-    months: int
-    start: date
-    end: date
-    generated_at: datetime
-    include_quotes: bool
-    #: Every SLA id the report covers (subtree, customer's SLAs, visible portfolio).
-    agreement_ids: list[int]
-    sections: list[SlaSection] = field(default_factory=list)
-    #: SLAs that had no detailed section (the cap).
-    omitted: int = 0
-    #: The verdict per SLA (portfolio and customer scopes).
-    rows: list[Row] = field(default_factory=list)
-    customer: CustomerSummary | None = None
-    sessions: list[ListeningSession] = field(default_factory=list)
-    actions: list[ActionItem] = field(default_factory=list)
-    agreement: Agreement | None = None
-    #: False for the customer's eyes (share links, scheduled mail): staff notes stay out.
-    internal: bool = True
-
-    @property
-    def slug(self) -> str:
-        """A safe file name stem built from ids only (never from raw names)."""
-        if self.scope is ReportScope.AGREEMENT and self.agreement is not None:
-            stem = f"sla-{self.agreement.id}"
-        elif self.scope is ReportScope.CUSTOMER and self.customer is not None:
-            stem = f"customer-{self.customer.customer.id}"
-        else:
-            stem = "portfolio"
-        return f"engage-report-{stem}-{self.start:%Y-%m}-to-{self.end:%Y-%m}"
 
 
 def report_data(
@@ -205,7 +114,7 @@ def _agreement_report(
         agreement_ids=ids,
         agreement=agreement,
     )
-    data.sections = [_section(agreement, user, periods, include_quotes)]
+    data.sections = [sla_section(agreement, user, periods, include_quotes)]
     _add_sessions_actions(data, ids, customer_ids=())
     return data
 
@@ -249,7 +158,7 @@ def _customer_report(
     else:
         chosen = []
     data.sections = [
-        _section(a, user, periods, include_quotes) for a in chosen[:MAX_SECTIONS]
+        sla_section(a, user, periods, include_quotes) for a in chosen[:MAX_SECTIONS]
     ]
     data.omitted = max(0, len(chosen) - MAX_SECTIONS)
     _add_sessions_actions(data, ids, customer_ids=account_ids(customer))
@@ -277,7 +186,7 @@ def _portfolio_report(
     )
     # Rows come mismatches (watermelon, reverse) first: they get the detail.
     chosen = [r.agreement for r in result.rows][:MAX_SECTIONS]
-    data.sections = [_section(a, user, periods, include_quotes) for a in chosen]
+    data.sections = [sla_section(a, user, periods, include_quotes) for a in chosen]
     data.omitted = max(0, len(result.rows) - len(chosen))
     _add_sessions_actions(data, ids, customer_ids=())
     return data
@@ -290,70 +199,6 @@ def _subtitle(agreement: Agreement) -> str:
     if agreement.service is not None:
         parts.append(agreement.service.name)
     return ", ".join(parts)
-
-
-def _section(
-    agreement: Agreement, user: User | None, periods: list[date], include_quotes: bool
-) -> SlaSection:
-    grid = agreement_grid(agreement, periods)
-    perception = sla_perception(agreement, grid, user)
-    today = date.today()
-    if perception is None:
-        evidence = _empty(agreement, today)
-        series: list[SeriesPoint] = []
-        figure: dict[str, Any] = {}
-    else:
-        evidence = perception_json(perception, today)
-        series = [
-            SeriesPoint(
-                month=p.start,
-                mean=p.sentiment.value if p.sentiment.enough else None,
-                n=p.n,
-                low=p.sentiment.low if p.sentiment.enough else None,
-                high=p.sentiment.high if p.sentiment.enough else None,
-                compliance=c,
-            )
-            for p, c in zip(perception.points, _align(perception), strict=True)
-        ]
-        figure = perception.figure
-    if not include_quotes:
-        # Theme examples are answer text too: they go with the quotes.
-        evidence["quotes"] = {"positive": [], "negative": []}
-        for theme in [*evidence["themes"], *evidence["unmet_needs"]]:
-            theme["example"] = ""
-    return SlaSection(
-        agreement=agreement,
-        evidence=evidence,
-        series=series,
-        figure=figure,
-        history=history(agreement),
-    )
-
-
-def _align(perception: Any) -> list[float | None]:
-    """Compliance per point (the grid's months and the series' months match)."""
-    compliance = list(perception.compliance)
-    n = len(perception.points)
-    return (compliance + [None] * n)[:n]
-
-
-def history(agreement: Agreement) -> list[VersionLine]:
-    """Every published version, newest first, with its changes and decisions."""
-    versions: list[AgreementVersion] = list(agreement.versions)
-    out = []
-    for i, version in enumerate(versions):
-        before = versions[i - 1] if i else None
-        out.append(
-            VersionLine(
-                number=version.number,
-                effective_from=version.effective_from,
-                effective_to=version.effective_to,
-                change_note=version.change_note,
-                changes=changes(before, version),
-                decisions=list(version.decisions or []),
-            )
-        )
-    return out[::-1]
 
 
 def _add_sessions_actions(
@@ -402,7 +247,3 @@ def _add_sessions_actions(
                 .limit(MAX_ACTIONS)
             )
         )
-
-
-def month_label(day: date) -> str:
-    return month_start(day).strftime("%b %Y")

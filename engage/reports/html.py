@@ -24,7 +24,7 @@ from flask import render_template
 from markupsafe import Markup
 
 from engage.perception.vendor import bundled_style_ids, plotly_css, plotly_path
-from engage.reports.data import ReportData
+from engage.reports.content import ReportData
 
 TEMPLATE = "engage/reports/report.html"
 

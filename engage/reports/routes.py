@@ -28,7 +28,8 @@ from engage.extensions import db
 from engage.models import Agreement, Customer
 from engage.models.share import ReportScope
 from engage.perception.portfolio import PERIOD_CHOICES
-from engage.reports.data import ReportData, report_data
+from engage.reports.content import ReportData
+from engage.reports.data import report_data
 from engage.reports.html import render_html, report_csp
 from engage.reports.pdf import INSTALL_HINT, PdfError, pdf_available, render_pdf
 

@@ -1,31 +1,22 @@
-"""CSV and XLSX exports that stream with flat memory and cannot carry formulas.
+"""Export row queries: feedback and survey responses as flat rows, read in constant memory.
 
 Rows are read with one query per export, fetched in batches of :data:`BATCH` (``yield_per``:
 a server-side cursor on PostgreSQL, the lazy cursor on SQLite), as plain column tuples rather
 than ORM objects, so an SLA with 100,000 responses exports in constant memory on SQLite and
 PostgreSQL alike. (Keyset pages, ``WHERE id > last ORDER BY id LIMIT n``, were measured
 first: SQLite picked the (agreement, received) index and re-sorted every page, 49 s for
-300,000 rows instead of 6 s.) Every cell goes
-through :mod:`engage.reports.cells`: numbers stay numbers, every other value (answers,
-names, headers, sheet names) is neutralised against formula injection.
-
-CSV policy (documented in the README): UTF-8 with a byte order mark, so Excel opens it as
-UTF-8 rather than the ANSI code page; RFC 4180 (CRLF, every non-numeric field quoted); the
-column lists below are stable, and a column is never dropped because the newest rows lack
-it. Leaving quotes out (``include_text=False``) removes the free-text columns.
+300,000 rows instead of 6 s.) The writers (:mod:`engage.reports.csv_export`,
+:mod:`engage.reports.workbook`) pass every cell through :mod:`engage.reports.cells`.
+The column lists below are stable, and a column is never dropped because the newest rows
+lack it. Leaving quotes out (``include_text=False``) removes the free-text columns.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import os
-import tempfile
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from openpyxl import Workbook
 from sqlalchemy import Select, select
 
 from engage.extensions import db
@@ -42,14 +33,9 @@ from engage.models import (
     Survey,
     SurveyVersion,
 )
-from engage.reports.cells import Cell, sheet_name, value_cell, xlsx_cell
 
 #: Rows read per query.
 BATCH = 2_000
-#: Bytes per chunk when a finished XLSX file is streamed.
-CHUNK = 64 * 1024
-#: The UTF-8 byte order mark at the start of every CSV (Excel reads UTF-8 only with it).
-BOM = "\ufeff"
 
 FEEDBACK_COLUMNS: tuple[str, ...] = (
     "feedback_id",
@@ -312,158 +298,3 @@ def response_rows(
                 answers[rid][position[qid]] = _answer_value(number, choices, text)
         for row in batch:
             yield [*row, *answers[row[0]]]
-
-
-# -- writers ------------------------------------------------------------------
-
-
-def csv_lines(header: Iterable[str], rows: Iterable[Sequence[Any]]) -> Iterator[str]:
-    """The CSV text in chunks: BOM, header, then rows, flushed every :data:`BATCH` rows."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\r\n")
-    writer.writerow([value_cell(h) for h in header])
-    yield BOM + buffer.getvalue()
-    buffer.seek(0)
-    buffer.truncate()
-    for n, row in enumerate(rows, 1):
-        writer.writerow([value_cell(c) for c in row])
-        if n % BATCH == 0:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    if buffer.tell():
-        yield buffer.getvalue()
-
-
-def feedback_csv(
-    agreement_ids: Collection[int], start: date, end: date, include_text: bool = True
-) -> Iterator[str]:
-    rows = feedback_rows(agreement_ids, start, end, include_text=include_text)
-    return csv_lines(feedback_columns(include_text), rows)
-
-
-def responses_csv(
-    agreement_ids: Collection[int], start: date, end: date, include_text: bool = True
-) -> Iterator[str]:
-    questions = response_questions(agreement_ids, start, end, include_text)
-    header = [*RESPONSE_COLUMNS, *(h for _, h in questions)]
-    return csv_lines(header, response_rows(agreement_ids, start, end, questions))
-
-
-class SafeSheets:
-    """A write-only workbook whose sheet names and cells are all neutralised."""
-
-    def __init__(self) -> None:
-        self.book = Workbook(write_only=True)
-        self._names: set[str] = set()
-
-    def sheet(
-        self, name: str, header: Sequence[str], rows: Iterable[Sequence[Any]]
-    ) -> None:
-        ws = self.book.create_sheet(title=sheet_name(name, self._names))
-        ws.append([xlsx_cell(h) for h in header])
-        for row in rows:
-            ws.append([_xlsx(c) for c in row])
-
-    def save(self) -> str:
-        """Write the workbook to a temporary file and return its path."""
-        fd, path = tempfile.mkstemp(prefix="engage-export-", suffix=".xlsx")
-        os.close(fd)
-        self.book.save(path)
-        return path
-
-
-def _xlsx(value: Any) -> Cell | datetime:
-    # Timestamps as real Excel dates (naive UTC: Excel has no time zones).
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).replace(tzinfo=None)
-    return xlsx_cell(value)
-
-
-def stream_file(path: str, chunk: int = CHUNK) -> Iterator[bytes]:
-    """The file's bytes in chunks; the file is deleted once read (or abandoned)."""
-    try:
-        with open(path, "rb") as handle:
-            while data := handle.read(chunk):
-                yield data
-    finally:
-        os.unlink(path)
-
-
-# -- the XLSX insight report ---------------------------------------------------
-
-SUMMARY_COLUMNS = ("agreement_id", "sla", "alignment", "why", "perception", "n",
-                   "ci_low", "ci_high", "objectives_met", "objectives_measured",
-                   "trend", "themes", "unmet_needs")  # fmt: skip
-TREND_COLUMNS = ("agreement_id", "sla", "month", "perception_mean", "n", "ci_low",
-                 "ci_high", "compliance_pct")  # fmt: skip
-SESSION_COLUMNS = ("session_id", "held_on", "customer", "title", "channel",
-                   "attendees", "notes", "asks", "commitments")  # fmt: skip
-ACTION_COLUMNS = ("action_id", "title", "customer", "sla", "owner", "due_on",
-                  "status", "session_id", "quote")  # fmt: skip
-
-
-def _summary_rows(data: Any) -> Iterator[list[Any]]:
-    yield ["Report", data.title, data.subtitle]
-    yield ["Period", data.start, data.end]
-    yield ["Generated", data.generated_at]
-    yield ["Quotes included", data.include_quotes]
-    if data.omitted:
-        yield ["SLAs without a section", data.omitted]
-    yield []
-    yield list(SUMMARY_COLUMNS)
-    for section in data.sections:
-        ev, a = section.evidence, section.agreement
-        estimate = ev["perception"]
-        yield [a.id, a.name, ev["alignment_label"], ev["why"], estimate.get("value"),
-               estimate.get("n"), estimate.get("low"), estimate.get("high"),
-               ev["compliance"]["met"], ev["compliance"]["measured"],
-               ev["trend"]["direction"], [t.get("phrase") for t in ev["themes"]],
-               [t.get("phrase") for t in ev["unmet_needs"]]]  # fmt: skip
-
-
-def _trend_rows(data: Any) -> Iterator[list[Any]]:
-    for section in data.sections:
-        a = section.agreement
-        for p in section.series:
-            yield [a.id, a.name, p.month, p.mean, p.n, p.low, p.high, p.compliance]
-
-
-def _session_rows(data: Any, include_text: bool) -> Iterator[list[Any]]:
-    for s in data.sessions:
-        texts = [s.attendees, s.notes, s.asks, s.commitments] if include_text else []
-        yield [s.id, s.held_on, s.customer.display_name, s.title, s.channel.value,
-               *texts]  # fmt: skip
-
-
-def _action_rows(data: Any, include_text: bool) -> Iterator[list[Any]]:
-    for item in data.actions:
-        yield [item.id, item.title, item.customer.display_name,
-               item.agreement.name if item.agreement else None,
-               item.owner.name if item.owner else None, item.due_on,
-               item.status.label, item.session_id,
-               *([item.quote] if include_text else [])]  # fmt: skip
-
-
-def report_xlsx(data: Any, include_text: bool | None = None) -> str:
-    """The insight report :class:`~engage.reports.data.ReportData` as an XLSX file.
-
-    Sheets: Summary (one line per detailed SLA), Trend (monthly perception mean, n,
-    95 % CI and compliance %), Feedback (every item of the report's SLAs in the
-    period), Sessions and Action items (those of the report). Returns the path of a
-    temporary file; stream it with :func:`stream_file`, which deletes it.
-    """
-    text = data.include_quotes if include_text is None else include_text
-    book = SafeSheets()
-    book.sheet("Summary", [data.title], _summary_rows(data))
-    book.sheet("Trend", TREND_COLUMNS, _trend_rows(data))
-    book.sheet(
-        "Feedback",
-        feedback_columns(text),
-        feedback_rows(data.agreement_ids, data.start, data.end, include_text=text),
-    )
-    sessions = SESSION_COLUMNS if text else SESSION_COLUMNS[:5]
-    book.sheet("Sessions", sessions, _session_rows(data, text))
-    actions = ACTION_COLUMNS if text else ACTION_COLUMNS[:-1]
-    book.sheet("Action items", actions, _action_rows(data, text))
-    return book.save()

@@ -18,9 +18,10 @@ from werkzeug.wrappers import Response
 from engage import audit
 from engage.extensions import db
 from engage.models.share import ReportScope
-from engage.reports.data import ReportData
+from engage.reports.content import ReportData
+from engage.reports.csv_export import feedback_csv, responses_csv
 from engage.reports.routes import bp, build, may_export
-from engage.reports.tabular import feedback_csv, report_xlsx, responses_csv, stream_file
+from engage.reports.workbook import report_xlsx, stream_file
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ROW_KINDS = ("feedback", "responses")

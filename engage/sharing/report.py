@@ -10,7 +10,8 @@ from datetime import date
 
 from engage.models import ReportScope, ShareLink
 from engage.models.customer import Customer
-from engage.reports.data import ReportData, report_data
+from engage.reports.content import ReportData
+from engage.reports.data import report_data
 from engage.reports.html import render_html, report_csp
 
 

@@ -11,9 +11,9 @@ from flask import Flask
 
 from engage.extensions import db
 from engage.models import Agreement, Customer, Direction, Role, User
-from engage.perception import queries
+from engage.perception import timeline
 from engage.perception.evidence import build_evidence
-from engage.perception.insight import recent_texts
+from engage.perception.texts import recent_texts
 from engage.sla.versions import publish
 from tests.factories import make_measurement, make_objective, make_user
 from tests.feedback_factories import make_text_feedback
@@ -142,7 +142,7 @@ def test_texts_are_read_from_the_latest_days_only(app: Flask, story: Ids) -> Non
     with app.app_context():
         # The same cut found from the page's monthly series (then June's days only).
         ids = [story["hosting"]]
-        months = queries.series(ids, MONTHS[0], date(2026, 6, 30))
+        months = timeline.series(ids, MONTHS[0], date(2026, 6, 30))
         again = recent_texts(ids, MONTHS[0], date(2026, 6, 30), 4, months)
         assert [q.feedback_id for q, _ in again] == [q.feedback_id for q, _ in rows]
         # More than June holds: the cut falls back into May's days.

@@ -12,7 +12,7 @@ from engage.analysis.trends import Period
 from engage.analysis.watermelon import Alignment
 from engage.extensions import db
 from engage.models import Agreement, FeedbackKind, Level, Role
-from engage.perception import queries
+from engage.perception import queries, timeline
 from engage.perception.portfolio import portfolio
 from tests.factories import make_agreement, make_customer, make_user
 from tests.feedback_factories import make_score_feedback
@@ -29,7 +29,7 @@ def test_series_matches_hand_computed_figures(app: Flask) -> None:
             make_score_feedback(FeedbackKind.HAPPINESS, score, sla, received_at=at(jan))
         for score in (5, 4, 2, 1):
             make_score_feedback(FeedbackKind.CSAT, score, sla, received_at=at(jan))
-        points = queries.series([sla.id], jan, date(2026, 3, 31), Period.MONTH)
+        points = timeline.series([sla.id], jan, date(2026, 3, 31), Period.MONTH)
 
     assert [p.start for p in points] == [jan, date(2026, 2, 1), mar]
     january = points[0]

@@ -17,7 +17,7 @@ from engage.models import (
     Objective,
     ProposalAction,
 )
-from engage.renegotiation import service
+from engage.renegotiation import proposing, recording
 from engage.sla.compliance import compliance_grid
 from engage.sla.measurement_csv import parse_csv, template_csv
 from engage.sla.measurements import Entry, record
@@ -35,8 +35,8 @@ def drop_backup(world: Ids) -> tuple[Agreement, Objective]:
     for month in MONTHS:
         make_measurement(acme, backup, month, 97 if month.month == 2 else 99)
     acme.start_review()
-    service.propose_change(acme, backup.id, ProposalAction.DROP, None, "Unused", None)
-    service.record(acme, date(2025, 4, 15), "Dropped backups", None, None)
+    proposing.propose_change(acme, backup.id, ProposalAction.DROP, None, "Unused", None)
+    recording.record(acme, date(2025, 4, 15), "Dropped backups", None, None)
     db.session.commit()
     return acme, backup
 

@@ -9,7 +9,8 @@ from flask import Flask
 
 from engage.models import Role
 from engage.reports.cells import TRIGGERS, unescape
-from engage.reports.tabular import BOM, FEEDBACK_COLUMNS, RESPONSE_COLUMNS
+from engage.reports.csv_export import BOM
+from engage.reports.tabular import FEEDBACK_COLUMNS, RESPONSE_COLUMNS
 from tests.factories import signed_in
 from tests.integration.reports.test_tabular_data import (
     PAYLOAD_PROMPT,

@@ -14,12 +14,8 @@ from engage.models import Agreement, Role
 from engage.models.share import ReportScope
 from engage.reports.cells import TRIGGERS, unescape
 from engage.reports.data import report_data
-from engage.reports.tabular import (
-    FEEDBACK_COLUMNS,
-    SafeSheets,
-    report_xlsx,
-    stream_file,
-)
+from engage.reports.tabular import FEEDBACK_COLUMNS
+from engage.reports.workbook import SafeSheets, report_xlsx, stream_file
 from tests.factories import signed_in
 from tests.integration.reports.test_tabular_data import (
     PAYLOADS,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from engage.models import Direction, DomainError, Measure, ProposalAction
-from engage.renegotiation.service import (
+from engage.renegotiation.rules import (
     check_change,
     check_range,
     default_metric,
